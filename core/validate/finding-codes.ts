@@ -1,0 +1,41 @@
+import type { LintCode } from '../lint/lint-context.js';
+import { LINT_CODES } from '../lint/all-lint-rules.js';
+
+/** Codes reported while loading YAML and checking it against the schemas. */
+export const LOAD_CODES: readonly LintCode[] = [
+  { code: 'YAML_FILE_TOO_LARGE', title: 'File over the size cap', help: 'The file is larger than writ reads (1 MiB by default).' },
+  { code: 'YAML_INVALID_UTF8', title: 'Not UTF-8', help: 'The file holds bytes that are not valid UTF-8.' },
+  { code: 'YAML_EMPTY', title: 'Empty file', help: 'The file holds no document.' },
+  { code: 'YAML_SYNTAX', title: 'YAML syntax error', help: 'The YAML cannot be parsed.' },
+  { code: 'YAML_WARNING', title: 'YAML warning', help: 'The YAML parser warned about a construct.' },
+  { code: 'YAML_MULTIPLE_DOCUMENTS', title: 'Several documents in one file', help: 'A writ file holds exactly one YAML document.' },
+  { code: 'YAML_DUPLICATE_KEY', title: 'Duplicate key', help: 'A mapping repeats a key; YAML would keep only one.' },
+  { code: 'YAML_UNSUPPORTED_TAG', title: 'Tag not allowed', help: 'Custom and language tags (!Ref, !!python/object) are not allowed.' },
+  { code: 'YAML_ALIAS_BOMB', title: 'Alias expansion too large', help: 'Aliases expand beyond the limit (a "billion laughs" attack or an accident).' },
+  { code: 'YAML_ALIAS_CYCLE', title: 'Self-referencing alias', help: 'An alias refers to a node that contains it.' },
+  { code: 'YAML_TOO_DEEP', title: 'Nesting too deep', help: 'The document nests deeper than the limit.' },
+  { code: 'YAML_OCTAL_AMBIGUOUS', title: 'Octal look-alike', help: 'A number with a leading zero means different things in YAML 1.1 and 1.2.' },
+  { code: 'YAML_NUMBER_NOT_STRING', title: 'Number where text is meant', help: 'An unquoted value such as 1.10 is read as a number and loses its form.' },
+  { code: 'YAML_BOOLEAN_WORD', title: 'YAML 1.1 boolean word', help: 'yes/no/on/off are text in YAML 1.2; write true or false.' },
+  { code: 'SCHEMA_REQUIRED', title: 'Missing key', help: 'A required key is missing.' },
+  { code: 'SCHEMA_UNKNOWN_KEY', title: 'Unknown key', help: 'A key the schema does not define (often a typo).' },
+  { code: 'SCHEMA_TYPE', title: 'Wrong type', help: 'A value has the wrong type.' },
+  { code: 'SCHEMA_ENUM', title: 'Value not allowed', help: 'A value is not one of the allowed values.' },
+  { code: 'SCHEMA_CONST', title: 'Wrong fixed value', help: 'A key must hold one fixed value.' },
+  { code: 'SCHEMA_KIND', title: 'Kind does not match folder', help: 'The kind of a document must match its folder.' },
+  { code: 'SCHEMA_API_VERSION', title: 'Unknown format version', help: 'apiVersion names a format this writ does not read.' },
+  { code: 'SCHEMA_PATTERN', title: 'Wrong form', help: 'A value or key does not have the expected form.' },
+  { code: 'SCHEMA_FORMAT', title: 'Wrong format', help: 'A date or e-mail address is malformed.' },
+  { code: 'SCHEMA_RANGE', title: 'Out of range', help: 'A number, text or list is too small or too large.' },
+  { code: 'SCHEMA_DUPLICATE_ITEM', title: 'Repeated list item', help: 'A list that must hold distinct items repeats one.' },
+  { code: 'SCHEMA_INVALID', title: 'Invalid value', help: 'A value fails the schema.' },
+  { code: 'LINT_FILE_EXTENSION', title: 'File extension', help: 'writ files end in .yaml.' },
+  { code: 'LINT_SCRIPT_SOURCE', title: 'Script source', help: 'A script needs exactly one of inline or file.' },
+  { code: 'LINT_SCRIPT_EXTENSION', title: 'Script extension', help: 'Linux scripts end in .sh, Windows scripts in .ps1.' },
+  { code: 'LINT_SCRIPT_PATH_ESCAPE', title: 'Script path leaves runbooks/', help: 'A script file must live under runbooks/.' },
+  { code: 'LINT_SCRIPT_FILE_MISSING', title: 'Script file missing', help: 'A script file named by a runbook does not exist.' },
+  { code: 'LINT_SCRIPT_ENCODING', title: 'Script not UTF-8', help: 'A script file is not valid UTF-8.' },
+];
+
+/** Every code writ validate can report (shellcheck's LINT_SH_SC#### codes come on top). */
+export const FINDING_CODES: readonly LintCode[] = [...LOAD_CODES, ...LINT_CODES];

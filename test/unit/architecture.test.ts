@@ -1,0 +1,48 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (name === 'node_modules' || name === 'dist') continue;
+    if (statSync(full).isDirectory()) out.push(...tsFiles(full));
+    else if (name.endsWith('.ts')) out.push(full);
+  }
+  return out;
+}
+
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+
+describe('dependency direction (DESIGN.md)', () => {
+  it('core imports no adapter, program, or side-effecting Node module', () => {
+    const forbidden = /^(node:(fs|child_process|net|http|https|os|process|dgram|cluster|worker_threads)|fs|child_process|ssh2|isomorphic-git|@octokit\/.*|node-powershell)/;
+    const problems: string[] = [];
+    for (const file of tsFiles(join(root, 'core'))) {
+      const rel = relative(root, file);
+      for (const spec of importsOf(file)) {
+        if (forbidden.test(spec) || /\/(adapters|cli|app|agent)\//.test(spec)) problems.push(`${rel} imports ${spec}`);
+      }
+      const text = readFileSync(file, 'utf8');
+      if (/\bprocess\.(env|argv|cwd|exit)\b|\bDate\.now\(\)|new Date\(\)/.test(text)) problems.push(`${rel} reads the process or the clock`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('adapters import no program (cli, app, agent)', () => {
+    const problems: string[] = [];
+    for (const file of tsFiles(join(root, 'adapters'))) {
+      for (const spec of importsOf(file)) if (/\/(cli|app|agent)\//.test(spec)) problems.push(`${relative(root, file)} imports ${spec}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the version constant matches package.json', async () => {
+    const { WRIT_VERSION } = await import('../../core/version.js');
+    expect(WRIT_VERSION).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  });
+});
