@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -53,11 +53,13 @@ export function resolveParams(runbook: Runbook, params: Record<string, unknown>)
 export async function runWindowsScenario(
   runbook: Runbook,
   steps: Step[],
-  options: { state: Record<string, unknown>; params?: Record<string, unknown>; standins?: string[] },
+  options: { state: Record<string, unknown>; params?: Record<string, unknown>; /** Extra stand-in files from test/fixtures/pwsh-standins/. */ standins?: string[] },
 ): Promise<ScenarioReport> {
   const dir = mkdtempSync(join(tmpdir(), 'writ-pwsh-'));
   const standinDir = join(ROOT, 'test/fixtures/pwsh-standins');
-  const standins = (options.standins ?? readdirSync(standinDir).filter((f) => f.endsWith('.ps1'))).map((f) => join(standinDir, f));
+  // The shared stand-ins (registry, services, CIM) always load; a test names the others it needs.
+  const shared = ['Registry.ps1', 'Services.ps1', 'Cim.ps1'];
+  const standins = [...shared, ...(options.standins ?? [])].map((f) => join(standinDir, f));
   const params = resolveParams(runbook, options.params ?? {});
   const scenario = {
     state: options.state,

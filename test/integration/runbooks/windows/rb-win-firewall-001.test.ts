@@ -22,13 +22,13 @@ const profiles = (domain: [string, string], priv: [string, string], pub: [string
 
 describe('RB-WIN-FIREWALL-001 under pwsh with stand-in cmdlets', () => {
   it('passes when every profile is on and blocks inbound', async () => {
-    const r = await runWindowsScenario(rb, ['check'], { state: profiles(['True', 'Block'], ['True', 'Block'], ['True', 'Block']), params: { state_dir: stateDir() } });
+    const r = await runWindowsScenario(rb, ['check'], { standins: ['NetSecurity.ps1'], state: profiles(['True', 'Block'], ['True', 'Block'], ['True', 'Block']), params: { state_dir: stateDir() } });
     expect(r.results[0]!.result).toMatchObject({ status: 'pass' });
   });
 
   it('drifted → remediated → verified → second remediation changes nothing → rolled back', async () => {
     const initial = profiles(['True', 'Block'], ['False', 'Block'], ['True', 'Allow']);
-    const r = await runWindowsScenario(rb, ['check', 'remediate', 'check', 'remediate', 'rollback', 'check'], { state: initial, params: { state_dir: stateDir() } });
+    const r = await runWindowsScenario(rb, ['check', 'remediate', 'check', 'remediate', 'rollback', 'check'], { standins: ['NetSecurity.ps1'], state: initial, params: { state_dir: stateDir() } });
     const [check1, fix1, check2, fix2, rollback, check3] = r.results;
     expect(check1!.result).toMatchObject({ status: 'fail', observed: { disabled_profiles: ['Private'], allow_inbound_profiles: ['Public'] } });
     expect(fix1!.result?.observed['changed_profiles']).toEqual(['Private', 'Public']);
@@ -45,12 +45,12 @@ describe('RB-WIN-FIREWALL-001 under pwsh with stand-in cmdlets', () => {
   });
 
   it('reports error, never pass, when the profiles cannot be read', async () => {
-    const r = await runWindowsScenario(rb, ['check'], { state: { FirewallProfiles: {} }, params: { state_dir: stateDir() } });
+    const r = await runWindowsScenario(rb, ['check'], { standins: ['NetSecurity.ps1'], state: { FirewallProfiles: {} }, params: { state_dir: stateDir() } });
     expect(r.results[0]!.result).toMatchObject({ status: 'error', reason_code: 'FIREWALL_UNREADABLE' });
   });
 
   it('rollback without a saved state is an error', async () => {
-    const r = await runWindowsScenario(rb, ['rollback'], { state: profiles(['True', 'Block'], ['True', 'Block'], ['True', 'Block']), params: { state_dir: stateDir() } });
+    const r = await runWindowsScenario(rb, ['rollback'], { standins: ['NetSecurity.ps1'], state: profiles(['True', 'Block'], ['True', 'Block'], ['True', 'Block']), params: { state_dir: stateDir() } });
     expect(r.results[0]).toMatchObject({ code: 1, result: { status: 'error', reason_code: 'NO_ROLLBACK_STATE' } });
   });
 });
