@@ -50,7 +50,7 @@ export function parseYamlFile(source: SourceFile, limits: LoadLimits = DEFAULT_L
   const add = (range: readonly [number, number] | undefined, pointer: string, code: string, message: string, hint: string, severity: 'error' | 'warning' = 'error') =>
     file.findings.push(findingAt(file, range, pointer, code, message, hint, severity));
 
-  const flowDepth = maxFlowDepth(text);
+  const flowDepth = maxFlowDepth(text, limits.maxDepth);
   if (flowDepth.depth > limits.maxDepth) {
     add([flowDepth.offset, flowDepth.offset + 1], '', 'YAML_TOO_DEEP',
       `nesting goes deeper than ${limits.maxDepth} levels`,
@@ -150,8 +150,11 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return Math.max(0, b.length - 1);
 }
 
-/** Deepest bracket nesting outside quotes and comments: a cheap guard before the recursive parser. */
-function maxFlowDepth(text: string): { depth: number; offset: number } {
+/**
+ * Deepest bracket nesting outside quotes and comments, and where it first went past `limit`:
+ * a cheap guard before the recursive parser.
+ */
+function maxFlowDepth(text: string, limit: number): { depth: number; offset: number } {
   let depth = 0;
   let max = 0;
   let at = 0;
@@ -176,7 +179,10 @@ function maxFlowDepth(text: string): { depth: number; offset: number } {
     if ((ch === '"' || ch === "'") && depth > 0) quote = ch;
     else if (ch === '[' || ch === '{') {
       depth++;
-      if (depth > max) { max = depth; at = i; }
+      if (depth > max) {
+        max = depth;
+        if (depth === limit + 1) at = i;
+      }
     } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
   }
   return { depth: max, offset: at };
@@ -251,6 +257,8 @@ function inspectNodes(file: ParsedFile, doc: Document.Parsed, limits: LoadLimits
   let unsafe = false;
   const add = (node: Node, code: string, message: string, hint: string, severity: 'error' | 'warning' = 'error') =>
     file.findings.push(findingAt(file, node.range as [number, number] | undefined, '', code, message, hint, severity));
+  const addAt = (offset: number, code: string, message: string, hint: string) =>
+    file.findings.push(findingAt(file, [offset, offset + 1], '', code, message, hint));
 
   const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 1 }];
   while (stack.length > 0) {
@@ -266,7 +274,7 @@ function inspectNodes(file: ParsedFile, doc: Document.Parsed, limits: LoadLimits
       return true;
     }
     if (node.tag && !CORE_TAGS.has(node.tag) && !isAlias(node)) {
-      add(node, 'YAML_UNSUPPORTED_TAG', `tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed`,
+      addAt(tagStart(file.text, node.range?.[0] ?? 0), 'YAML_UNSUPPORTED_TAG', `tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed`,
         'Remove the tag: writ files hold plain strings, numbers, booleans, lists and mappings only (quote a value to make it a string).');
       unsafe = true;
     }
@@ -297,6 +305,22 @@ function inspectNodes(file: ParsedFile, doc: Document.Parsed, limits: LoadLimits
     }
   }
   return unsafe;
+}
+
+/** Where the tag in front of the node starting at `valueStart` begins (skipping an anchor between them). */
+function tagStart(text: string, valueStart: number): number {
+  let i = valueStart;
+  for (let hops = 0; hops < 4; hops++) {
+    let j = i - 1;
+    while (j >= 0 && (text[j] === ' ' || text[j] === '\t' || text[j] === '\n' || text[j] === '\r')) j--;
+    let k = j;
+    while (k >= 0 && !/\s/.test(text[k]!)) k--;
+    const token = text.slice(k + 1, j + 1);
+    if (token.startsWith('!')) return k + 1;
+    if (!token.startsWith('&')) break;
+    i = k + 1;
+  }
+  return valueStart;
 }
 
 function findFirstAlias(doc: Document.Parsed): Node | null {

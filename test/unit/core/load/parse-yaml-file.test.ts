@@ -65,6 +65,15 @@ describe('parseYamlFile', () => {
     },
   );
 
+  it.each([
+    ['a: !Ref foo\n', 1, 4],
+    ['a: !Ref &x foo\n', 1, 4],
+    ['a:\n  - !!python/object/apply:os.system ["id"]\n', 2, 5],
+    ['a: !Ref\n  [1, 2]\n', 1, 4],
+  ])('points at the tag itself in %j', (text, line, column) => {
+    expect(at(text, 'YAML_UNSUPPORTED_TAG')).toEqual({ line, column });
+  });
+
   it('allows !!str to force text', () => {
     expect(load('a: !!str 1.10\n')).toMatchObject({ findings: [], value: { a: '1.10' } });
   });

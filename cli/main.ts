@@ -1,0 +1,53 @@
+import { UsageError } from '../core/errors/writ-error.js';
+import { WRIT_VERSION } from '../core/version.js';
+import { validateCommand } from './commands/validate.js';
+import type { CliIo } from './io.js';
+import { printError } from './print-error.js';
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+/** The subcommands, in the order of the pipeline (spec/cli.md). */
+const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
+  validate: { run: validateCommand, summary: 'schema + lint over the whole policy repo' },
+};
+
+const HELP = `writ ${WRIT_VERSION} — Git-ops policy-as-code for HIPAA-compliant clinics
+
+Usage: writ <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`).join('\n')}
+
+Run writ <command> --help for its options.
+`;
+
+/**
+ * Runs one writ command line and returns its exit code: 0 done and clean, 1 findings to act on,
+ * 2 usage error or internal failure.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2), nodeIo());
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+      io.stdout(HELP);
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-V') {
+      io.stdout(`${WRIT_VERSION}\n`);
+      return 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+      throw new UsageError(`unknown command ${JSON.stringify(name)}`, { hint: `Commands: ${Object.keys(COMMANDS).join(', ')}. Run writ --help.` });
+    }
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      return printError(io, new UsageError(e.message, { hint: `Run writ ${name} --help for the options.` }));
+    }
+    return printError(io, e);
+  }
+}

@@ -1,0 +1,11 @@
+import { main } from './main.js';
+
+/** Entry point of the `writ` binary: wires the real process into main(). */
+const code = await main(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+  env: process.env,
+  cwd: process.cwd(),
+});
+process.exitCode = code;
