@@ -5,7 +5,10 @@ import { findingAtPointer } from '../finding-at-pointer.js';
 /** A runbook no rule uses never runs; say so, so it is used or marked standalone on purpose. */
 export const runbookUsed: LintRule = {
   name: 'runbook-used',
-  codes: [{ code: 'LINT_RUNBOOK_UNUSED', title: 'Runbook used by no rule', help: 'No rule checks or heals with this runbook, so no appliance runs it.' }],
+  codes: [
+    { code: 'LINT_RUNBOOK_UNUSED', title: 'Runbook used by no rule', help: 'No rule checks or heals with this runbook, so no appliance runs it; add a rule or say why with `standalone:`.' },
+    { code: 'LINT_RUNBOOK_STANDALONE_USED', title: 'Standalone runbook used by a rule', help: 'A runbook marked standalone is used by a rule; remove `standalone:`.' },
+  ],
   run(repo) {
     const used = new Set<string>();
     for (const r of repo.rules) {
@@ -14,9 +17,14 @@ export const runbookUsed: LintRule = {
     }
     const findings: Finding[] = [];
     for (const rb of repo.runbooks) {
-      if (!used.has(rb.value.id)) {
+      if (rb.value.standalone !== undefined) {
+        if (used.has(rb.value.id)) {
+          findings.push(findingAtPointer(rb.file, '/standalone', 'LINT_RUNBOOK_STANDALONE_USED', `runbook ${rb.value.id} is marked standalone but a rule uses it`,
+            'Remove `standalone:` from the runbook.', 'warning'));
+        }
+      } else if (!used.has(rb.value.id)) {
         findings.push(findingAtPointer(rb.file, '/id', 'LINT_RUNBOOK_UNUSED', `no rule uses runbook ${rb.value.id}`,
-          'Add a rule in policies/ that checks with it, or delete it if it is no longer needed.', 'info'));
+          'Add a rule in policies/ that checks with it, or say why it stands alone with `standalone: <reason>`.', 'info'));
       }
     }
     return findings;

@@ -27,6 +27,8 @@ export const scriptSafety: LintRule = {
     { code: 'LINT_SH_PARAM_UNDECLARED', title: 'Binding of an undeclared parameter', help: 'A read binding names a parameter the runbook does not declare.' },
     { code: 'LINT_SH_NO_STRICT_MODE', title: 'No strict mode', help: 'Shell scripts start with set -euo pipefail.' },
     { code: 'LINT_SH_SPLICED_PARAM', title: 'Parameter spliced into code', help: 'A parameter value is placed where a shell, awk, sed or interpreter parses it as code.' },
+    { code: 'LINT_SH_ARITH_PARAM', title: 'Parameter in arithmetic', help: 'Bash evaluates array subscripts in arithmetic, so a parameter there can run commands; check it is digits first.' },
+    { code: 'LINT_SH_SCAN_INCOMPLETE', title: 'Script scan incomplete', help: 'The script nests too deeply to scan completely; simplify it.' },
   ],
   run(_repo, ctx) {
     const findings: Finding[] = [];

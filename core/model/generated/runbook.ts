@@ -76,6 +76,10 @@ export interface Runbook {
    */
   evidence_fields?: string[];
   /**
+   * Set when no rule uses this runbook on purpose: why (for example: run on demand by an engineer, or detect-only evidence). Without it, an unused runbook is reported.
+   */
+  standalone?: string;
+  /**
    * Reviewer notes: known limits, what cannot be undone, why a step is alert-only.
    */
   notes?: string;
