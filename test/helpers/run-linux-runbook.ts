@@ -38,7 +38,7 @@ export function scriptText(runbook: Runbook, step: Step): string {
 export function encodeParams(runbook: Runbook, params: Record<string, unknown>): Buffer {
   const parts: string[] = [];
   for (const [name, spec] of Object.entries(runbook.parameters ?? {})) {
-    const v = name in params ? params[name] : spec.default;
+    const v = name in params ? params[name] : spec?.default;
     if (v === undefined) throw new Error(`parameter ${name} of ${runbook.id} has no value`);
     const text = Array.isArray(v) ? v.join('\n') : String(v);
     if (text.includes('\0')) throw new Error('NUL in a parameter value');

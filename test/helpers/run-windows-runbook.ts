@@ -42,7 +42,7 @@ export function loadWindowsRunbook(id: string): Runbook {
 /** Parameter values by name: the runbook's defaults overridden by `params` (passed to the script by splatting). */
 export function resolveParams(runbook: Runbook, params: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(runbook.parameters ?? {})) out[name] = name in params ? params[name] : spec.default;
+  for (const [name, spec] of Object.entries(runbook.parameters ?? {})) out[name] = name in params ? params[name] : spec?.default;
   return out;
 }
 
