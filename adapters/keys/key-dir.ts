@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReleaseError } from '../../core/errors/release-error.js';
 import { createRoot, type RoleSpec } from '../../core/release/create-root.js';
@@ -76,4 +76,46 @@ export function loadRootHistory(dir: string): Map<number, Uint8Array> {
     if (m) out.set(Number(m[1]), new Uint8Array(readFileSync(join(rootsDir, f))));
   }
   return out;
+}
+
+/**
+ * Replaces every key of one role with fresh keys (revoking the old ones) and writes the next root
+ * version, signed by the current root keys and — when the root role itself rotates — by the new
+ * root keys too, so appliances can follow the chain. Old private keys move to `revoked/`.
+ *
+ * @example
+ * rotateRole('/secure/keys', 'targets', { now, rootExpirySeconds: 365 * 86400 });
+ */
+export function rotateRole(dir: string, role: TopRole, options: { now: Date; rootExpirySeconds: number; keys?: number; threshold?: number }): { version: number; keyIds: string[] } {
+  const history = loadRootHistory(dir);
+  if (history.size === 0) throw new ReleaseError('REL_KEYS_INVALID', `no root metadata in ${dir}/roots`, { hint: 'Run writ keys init first.' });
+  const version = Math.max(...history.keys());
+  const current = JSON.parse(new TextDecoder().decode(history.get(version)!)) as { signed: { keys: Record<string, { keyval: { public: string } }>; roles: Record<TopRole, { keyids: string[]; threshold: number }> } };
+  const oldRootSigners = loadRoleSigners(dir, 'root');
+  const specs = {} as Record<TopRole, RoleSpec>;
+  for (const r of TOP_ROLES) {
+    const info = current.signed.roles[r];
+    specs[r] = { keys: info.keyids.map((id) => new Uint8Array(Buffer.from(current.signed.keys[id]!.keyval.public, 'hex'))), threshold: info.threshold };
+  }
+  const count = options.keys ?? specs[role].keys.length;
+  const threshold = options.threshold ?? Math.min(specs[role].threshold, count);
+  const revoked = join(dir, 'revoked', `v${version}`);
+  mkdirSync(revoked, { recursive: true, mode: 0o700 });
+  for (const f of readdirSync(dir).filter((name) => new RegExp(`^${role}-\\d+\\.(key|pub)$`).test(name))) {
+    renameSync(join(dir, f), join(revoked, f));
+  }
+  const fresh: Signer[] = [];
+  const raws: Uint8Array[] = [];
+  for (let i = 1; i <= count; i++) {
+    const pair = generateEd25519();
+    writeSecretFile(join(dir, `${role}-${i}.key`), pair.privatePem);
+    writeFileSync(join(dir, `${role}-${i}.pub`), Buffer.from(pair.publicRaw).toString('hex') + '\n');
+    raws.push(pair.publicRaw);
+    fresh.push(ed25519Signer(pair.privatePem));
+  }
+  specs[role] = { keys: raws, threshold };
+  const next = createRoot(specs, version + 1, new Date(options.now.getTime() + options.rootExpirySeconds * 1000));
+  signMetadata(next, role === 'root' ? [...oldRootSigners, ...fresh] : oldRootSigners);
+  writeFileSync(join(dir, 'roots', `${version + 1}.root.json`), metadataBytes(next));
+  return { version: version + 1, keyIds: fresh.map((s) => s.keyId) };
 }

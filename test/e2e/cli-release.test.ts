@@ -61,6 +61,20 @@ describe('writ keys / appliance / release / verify', () => {
     expect(server.requests.some((r) => r.path.includes('git-upload-pack'))).toBe(true);
   });
 
+  it('rotates the targets key; an appliance pinned to root version 1 follows the chain', () => {
+    const rot = runCli(['keys', 'rotate', '--dir', keys, '--role', 'targets', '--now', T1]);
+    expect(rot.code, rot.stderr).toBe(0);
+    expect(rot.stdout).toContain('root version 2');
+    expect(runCli(['release', '--repo', repo, '--keys', keys, '--now', T1]).code).toBe(0);
+    const v = runCli(['verify', '--trust', join(keys, 'roots', '1.root.json'), '--source', repo, '--site', 'clinic-test', '--appliance-key', join(appliance, 'appliance.key'), '--now', T1, '--format', 'json']);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    const out = JSON.parse(v.stdout) as { release_version: number; signers: { role: string; keyIds: string[] }[] };
+    expect(out.release_version).toBe(2);
+    const newKey = readFileSync(join(keys, 'targets-1.pub'), 'utf8').trim();
+    expect(newKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(out.signers.find((s) => s.role === 'root')!.keyIds.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses a frozen release with REL_EXPIRED and exit 1', () => {
     const v = runCli(['verify', '--trust', join(keys, 'root.json'), '--source', repo, '--site', 'clinic-test', '--appliance-key', join(appliance, 'appliance.key'), '--now', '2026-04-30T00:00:00Z']);
     expect(v.code).toBe(1);
@@ -74,7 +88,7 @@ describe('writ keys / appliance / release / verify', () => {
     expect(rel.code).toBe(1);
     expect(rel.stderr).toContain('REL_VALIDATION_FAILED');
     const v = runCli(['verify', '--trust', join(keys, 'root.json'), '--source', repo, '--site', 'clinic-test', '--appliance-key', join(appliance, 'appliance.key'), '--now', T1, '--format', 'json']);
-    expect(JSON.parse(v.stdout).release_version).toBe(1);
+    expect(JSON.parse(v.stdout).release_version).toBe(2);
   });
 
   it('refuses to overwrite a key set', () => {
