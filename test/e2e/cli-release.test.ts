@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitFiles, startGitHttpServer, type GitHttpServer } from '../helpers/git-http-server.js';
 import { miniRepo } from '../helpers/mini-repo.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runCliAsync } from '../helpers/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const T0 = '2026-03-01T10:00:00Z';
@@ -53,8 +53,8 @@ describe('writ keys / appliance / release / verify', () => {
     expect(v.stdout).toMatch(/signed +root +by \S+, \S+/);
   });
 
-  it('verifies over smart HTTP from a real git http-backend', () => {
-    const v = runCli(['verify', '--trust', join(keys, 'root.json'), '--source', server.url('policy/.git'), '--site', 'clinic-test',
+  it('verifies over smart HTTP from a real git http-backend', async () => {
+    const v = await runCliAsync(['verify', '--trust', join(keys, 'root.json'), '--source', server.url('policy/.git'), '--site', 'clinic-test',
       '--appliance-key', join(appliance, 'appliance.key'), '--now', T1, '--cache-dir', join(top, 'cache'), '--format', 'json']);
     expect(v.code, v.stderr + v.stdout).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ verified: true, site: 'clinic-test', release_version: 1 });
