@@ -7,6 +7,7 @@
 #   writ_observe_raw KEY JSON     record an observed number, boolean or null (validated)
 #   writ_expect KEY VALUE         record the expected string
 #   writ_expect_raw KEY JSON      record the expected number, boolean or null
+#   writ_observe_list KEY [ITEM…] record an observed list of strings (at most 100 items)
 #   writ_result STATUS MESSAGE [REASON_CODE]
 #                                 print the one check-result JSON line (schemas/check-result.schema.json)
 set -euo pipefail
@@ -14,9 +15,13 @@ set -euo pipefail
 _writ_observed=''
 _writ_expected=''
 
-# Prints VALUE as a JSON string literal: quotes, backslashes and control characters escaped.
+# Prints VALUE as a JSON string literal: quotes, backslashes and control characters escaped,
+# cut to MAX characters (default 2000, the check-result schema's limit for observed strings).
 writ_json_string() {
-  local s=$1
+  local s=$1 max=${2:-2000}
+  if ((${#s} > max)); then
+    s="${s:0:max-1}…"
+  fi
   s=${s//\\/\\\\}
   s=${s//\"/\\\"}
   s=${s//$'\n'/\\n}
@@ -49,6 +54,17 @@ writ_observe_raw() {
   else
     _writ_observed+="${_writ_observed:+,}\"$1\":$(writ_json_string "$2")"
   fi
+}
+
+writ_observe_list() {
+  _writ_key_ok "$1"
+  local key=$1 items='' n=0 item
+  shift
+  for item in "$@"; do
+    ((n++ < 100)) || break
+    items+="${items:+,}$(writ_json_string "$item" 500)"
+  done
+  _writ_observed+="${_writ_observed:+,}\"$key\":[${items}]"
 }
 
 writ_expect() {
