@@ -52,6 +52,8 @@ interface Ref {
   /** Offset of the `$` (or of a bare name inside arithmetic). */
   offset: number;
   kind: 'plain' | 'arith' | 'indirect';
+  /** A reference that yields numbers whatever the value holds (array indices): carries no taint. */
+  numeric?: boolean;
 }
 
 interface Word {
@@ -184,8 +186,9 @@ class Parser {
     if (++this.depth > MAX_NESTING) throw new NestingLimit();
   }
 
-  ref(name: string, offset: number, kind: Ref['kind']): void {
-    this.refs.push({ name, offset, kind: kind === 'plain' && this.arith > 0 ? 'arith' : kind });
+  /** Records a variable reference; `numeric` ones (array indices) are never evaluated as arithmetic text. */
+  ref(name: string, offset: number, kind: Ref['kind'], numeric = false): void {
+    this.refs.push({ name, offset, kind: kind === 'plain' && this.arith > 0 && !numeric ? 'arith' : kind, ...(numeric ? { numeric } : {}) });
   }
 
   newCmd(pipedIn: boolean, kind: Cmd['kind'] = 'simple'): Cmd {
@@ -828,14 +831,17 @@ class Parser {
       if (next === '*' || next === '@') record = false; // ${!prefix*}: lists variable names
       else if (next === '[') kind = s.startsWith('[@]', p) || s.startsWith('[*]', p) ? 'plain' : 'indirect';
       else kind = 'indirect';
-      if (record) this.ref(s.slice(nameStart, p), at, kind);
+      // ${!arr[@]} lists indices: numbers, safe in arithmetic.
+      if (record) this.ref(s.slice(nameStart, p), at, kind, kind === 'plain');
     } else {
-      if (this.ch(p) === '#' && this.ch(p + 1) !== '}') p++; // ${#name}: length
+      // ${#name} is a length: a number whatever the value holds, so it is no reference to the value.
+      const isLength = this.ch(p) === '#' && this.ch(p + 1) !== '}';
+      if (isLength) p++;
       const nameStart = p;
       if (isNameStart(this.ch(p))) while (isNameChar(this.ch(p))) p++;
       else if (isDigit(this.ch(p))) while (isDigit(this.ch(p))) p++;
       else if (this.ch(p) !== '' && '@*#?-$!'.includes(this.ch(p))) p++;
-      if (p > nameStart) this.ref(s.slice(nameStart, p), at, 'plain');
+      if (p > nameStart && !isLength) this.ref(s.slice(nameStart, p), at, 'plain');
     }
     this.pos = p;
     const scratch = newBuilder();
@@ -1222,6 +1228,7 @@ class Rules {
 
   firstTainted(start: number, end: number): string | undefined {
     for (const r of this.refsIn(start, end)) {
+      if (r.numeric) continue;
       const origin = this.taint.get(r.name);
       if (origin !== undefined) return origin;
     }

@@ -666,3 +666,19 @@ describe('scanShell', () => {
     }
   });
 });
+
+describe('scanShell: lengths and indices are numbers', () => {
+  it.each([
+    'n=$(( ${#p} + 1 ))',
+    'arr=("$p"); (( ${#arr[@]} > 0 )) && echo ok',
+    'arr=("$p"); for i in "${!arr[@]}"; do (( i > 0 )) && echo "$i"; done',
+    '[[ ${#p} -gt 3 ]] && echo long',
+  ])('does not flag %s as arithmetic on the parameter', (line) => {
+    const src = `#!/usr/bin/env bash\nset -euo pipefail\nIFS= read -r -d '' p || true\n${line}\n`;
+    expect(scanShell(src, ['p']).filter((i) => i.code === 'LINT_SH_ARITH_PARAM')).toEqual([]);
+  });
+  it('still flags the value itself in arithmetic', () => {
+    const src = `#!/usr/bin/env bash\nset -euo pipefail\nIFS= read -r -d '' p || true\n(( p > 3 )) && echo big\n`;
+    expect(scanShell(src, ['p']).map((i) => i.code)).toContain('LINT_SH_ARITH_PARAM');
+  });
+});
