@@ -1,6 +1,11 @@
 import { UsageError } from '../core/errors/writ-error.js';
 import { WRIT_VERSION } from '../core/version.js';
 import { validateCommand } from './commands/validate.js';
+import { planCommand } from './commands/plan.js';
+import { keysCommand } from './commands/keys.js';
+import { applianceCommand } from './commands/appliance.js';
+import { releaseCommand } from './commands/release.js';
+import { verifyCommand } from './commands/verify.js';
 import type { CliIo } from './io.js';
 import { printError } from './print-error.js';
 
@@ -9,6 +14,11 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 /** The subcommands, in the order of the pipeline (spec/cli.md). */
 const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   validate: { run: validateCommand, summary: 'schema + lint over the whole policy repo' },
+  plan: { run: planCommand, summary: 'per-site, per-host impact of a change (--base REV)' },
+  keys: { run: keysCommand, summary: 'local key ceremony for tests and demos (keys init)' },
+  appliance: { run: applianceCommand, summary: "make an appliance's key pair (appliance init)" },
+  release: { run: releaseCommand, summary: 'build per-site bundles, sign TUF metadata, commit the release branch' },
+  verify: { run: verifyCommand, summary: "verify and decrypt the newest release for one site" },
 };
 
 const HELP = `writ ${WRIT_VERSION} — Git-ops policy-as-code for HIPAA-compliant clinics

@@ -37,12 +37,14 @@ export const LOAD_CODES: readonly LintCode[] = [
   { code: 'LINT_SCRIPT_ENCODING', title: 'Script not UTF-8', help: 'A script file is not valid UTF-8.' },
   { code: 'LINT_SHELLCHECK_UNAVAILABLE', title: 'shellcheck not run', help: 'shellcheck is missing or was skipped, so shell scripts were not checked by it.' },
   { code: 'REPO_SYMLINK', title: 'Symbolic link in the repository', help: 'Links are not followed (one could point outside the repository); commit the file itself.' },
+  { code: 'REPO_SUBMODULE', title: 'Submodule in the policy folders', help: 'A git submodule inside policies/, runbooks/, sites/ or frameworks/ is not read; commit the files themselves.' },
 ];
 
 /** Errors that stop a command (exit 2), with the user's next step. */
 export const COMMAND_ERROR_CODES: readonly LintCode[] = [
   { code: 'CLI_USAGE', title: 'Usage error', help: 'An unknown command, option or value; the message names it and the hint lists what is valid.' },
   { code: 'REPO_READ_FAILED', title: 'Repository not readable', help: 'The --repo folder is missing or unreadable; pass the folder that holds policies/, runbooks/, sites/ and frameworks/.' },
+  { code: 'GIT_REV_NOT_FOUND', title: 'Git revision not found', help: 'The --base or --head revision names no commit of the repository; run `git log --oneline` to find one (in CI, fetch enough history).' },
   { code: 'TOOL_UNAVAILABLE', title: 'Helper tool missing', help: 'A tool writ runs (such as shellcheck) is missing or failed; install it (bash .ci/setup) and run again.' },
 ];
 

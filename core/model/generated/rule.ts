@@ -57,7 +57,7 @@ export type Severity1 = 'low' | 'medium' | 'high' | 'critical';
  */
 export type ControlReference = string;
 /**
- * Default mode of this rule where a site says nothing; a site, host or site rule entry may narrow it to audit.
+ * Mode of this rule where neither the host nor the site sets one. Precedence, first explicit value wins: the host's rule entry, the host's mode, the site's rule entry, the site mode, this rule mode, then audit. The rule applies only to hosts whose platform equals its check runbook's platform.
  */
 export type Mode = 'audit' | 'enforce';
 

@@ -13,7 +13,7 @@ export type Name = string;
  */
 export type Description = string;
 /**
- * Site-wide mode. audit narrows every rule to planning only; enforce lets rules heal. Defaults to audit.
+ * Site-wide mode for the rules this site runs: audit plans and records only; enforce lets rules heal. Precedence, first explicit value wins: the host's rule entry, the host's mode, the site's rule entry, this site mode, the rule's own mode, then audit. A rule applies to a host only when its check runbook's platform equals the host's platform.
  */
 export type Mode = 'audit' | 'enforce';
 /**
@@ -21,13 +21,17 @@ export type Mode = 'audit' | 'enforce';
  */
 export type Platform = 'linux' | 'windows';
 /**
- * audit plans and records only; enforce also heals drift with the approved runbook.
+ * Mode of every rule on this host unless the host's own rule entry sets one; it overrides the site's rule entries, the site mode and the rule's mode. Precedence, first explicit value wins: the host's rule entry, this host mode, the site's rule entry, the site mode, the rule's own mode, then audit.
  */
 export type Mode1 = 'audit' | 'enforce';
 /**
  * L1 rule id, upper case with dashes, ending in a three-digit number; equal to the file name.
  */
 export type RuleId = string;
+/**
+ * Mode of this rule here. Precedence, first explicit value wins: the host's rule entry, the host's mode, the site's rule entry, the site mode, the rule's own mode, then audit.
+ */
+export type Mode2 = 'audit' | 'enforce';
 /**
  * A value for a runbook parameter: a string, number, boolean, or a list of those.
  */
@@ -319,8 +323,11 @@ export interface Host {
 }
 export interface RuleSetting {
   rule: RuleId;
+  /**
+   * A site entry enables the rule on every host of the site's platform; a host entry enables it on that host, and enabled: false on a host entry turns it off there whatever the site says.
+   */
   enabled?: boolean;
-  mode?: Mode1;
+  mode?: Mode2;
   params?: ParameterValues;
 }
 /**
