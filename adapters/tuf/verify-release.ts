@@ -55,7 +55,6 @@ export async function verifyRelease(input: VerifyReleaseInput): Promise<Verified
   const metadataDir = input.stateDir ?? join(temp, 'metadata');
   mkdirSync(metadataDir, { recursive: true, mode: 0o700 });
   const targetDir = join(temp, 'targets');
-  mkdirSync(targetDir);
   try {
     if (!existsSync(join(metadataDir, 'root.json'))) writeFileSync(join(metadataDir, 'root.json'), input.trustedRoot, { mode: 0o600 });
     const trustedRootJson = JSON.parse(readFileSync(join(metadataDir, 'root.json'), 'utf8')) as Parameters<typeof diagnoseSignatures>[2];
@@ -83,15 +82,21 @@ export async function verifyRelease(input: VerifyReleaseInput): Promise<Verified
         `Check the site id, and that sites/${input.site}.yaml exists and validates in the released commit.`);
     }
     await refuseUnlistedFiles(input, trusted);
-    const local = join(targetDir, 'bundle');
+    // The target's length and hash come from verified targets metadata; read exactly that many
+    // bytes from the commit and check them here instead of going through a temporary file.
+    const hashed = `targets/${hashPrefixedPath(targetPath, info.hashes['sha256'] ?? '')}`;
+    let sealed: Uint8Array | null;
     try {
-      await updater.downloadTarget(info, local);
+      sealed = await input.read(hashed, info.length);
     } catch (e) {
-      if (e instanceof tufErrors.DownloadLengthMismatchError) throw rel('REL_OVERSIZE', `the bundle of ${input.site} is larger than its signed length`, 'The release branch was tampered with; do not use it.', e);
-      if (e instanceof modelErrors.LengthOrHashMismatchError) throw rel('REL_TARGET_MISMATCH', `the bundle of ${input.site} does not match its signed hash`, 'The release branch was altered after signing; do not use it.', e);
-      throw await classify(e, fetcher, input.read, trustedRootJson);
+      if ((e as { code?: string }).code === 'GIT_BLOB_TOO_LARGE') throw rel('REL_OVERSIZE', `the bundle of ${input.site} is larger than its signed length`, 'The release branch was tampered with; do not use it.', e);
+      throw e;
     }
-    const sealed = new Uint8Array(readFileSync(local));
+    if (sealed === null) throw rel('REL_METADATA_MISSING', `${hashed} is missing from the release`, 'The release branch is incomplete; run writ release again.');
+    if (sealed.length !== info.length) throw rel('REL_OVERSIZE', `the bundle of ${input.site} is ${sealed.length} bytes, not its signed ${info.length}`, 'The release branch was tampered with; do not use it.');
+    if (createHash('sha256').update(sealed).digest('hex') !== info.hashes['sha256']) {
+      throw rel('REL_TARGET_MISMATCH', `the bundle of ${input.site} does not match its signed hash`, 'The release branch was altered after signing; do not use it.');
+    }
     let plain: Uint8Array;
     try {
       plain = openBundle(sealed, input.site, input.applianceKey.privateRaw, input.applianceKey.publicRaw);

@@ -46,6 +46,34 @@ export const COMMAND_ERROR_CODES: readonly LintCode[] = [
   { code: 'REPO_READ_FAILED', title: 'Repository not readable', help: 'The --repo folder is missing or unreadable; pass the folder that holds policies/, runbooks/, sites/ and frameworks/.' },
   { code: 'GIT_REV_NOT_FOUND', title: 'Git revision not found', help: 'The --base or --head revision names no commit of the repository; run `git log --oneline` to find one (in CI, fetch enough history).' },
   { code: 'TOOL_UNAVAILABLE', title: 'Helper tool missing', help: 'A tool writ runs (such as shellcheck) is missing or failed; install it (bash .ci/setup) and run again.' },
+  { code: 'GIT_FETCH_FAILED', title: 'Fetch failed', help: 'The release or evidence remote could not be fetched: network or server trouble (retried with backoff), or a wrong token or URL (fix the configuration).' },
+  { code: 'GIT_BRANCH_NOT_FOUND', title: 'Branch not found', help: 'The remote has no such branch; check --branch, and that a release was published.' },
+  { code: 'GIT_PACK_TOO_LARGE', title: 'Fetch too large', help: 'The remote sent more than the fetch size cap; the source is wrong or hostile.' },
+  { code: 'GIT_BLOB_TOO_LARGE', title: 'File too large', help: 'A file in the fetched commit is larger than allowed for its kind; the release is corrupt or hostile.' },
+  { code: 'GIT_OBJECT_READ_FAILED', title: 'Git object unreadable', help: 'A fetched object is missing or malformed; fetch again, or fix the path.' },
+  { code: 'GIT_BAD_REF_NAME', title: 'Bad branch name', help: 'The branch name is not a valid git ref name.' },
+];
+
+/** Why a release was refused (writ release, writ verify, the agent), with the next step. */
+export const RELEASE_CODES: readonly LintCode[] = [
+  { code: 'REL_ROLLBACK', title: 'Rollback', help: 'The release offered is older than one already trusted. Keep enforcing the last verified release and alert the MSP.' },
+  { code: 'REL_EXPIRED', title: 'Frozen or stale release', help: 'Metadata expired at the reference time; the App must re-sign. The agent keeps enforcing the last verified release.' },
+  { code: 'REL_THRESHOLD_NOT_MET', title: 'Too few signatures', help: 'Fewer of the role\'s keys signed than its threshold requires.' },
+  { code: 'REL_DUPLICATE_SIGNATURE', title: 'Key counted twice', help: 'The same key signed twice; a key counts once toward a threshold.' },
+  { code: 'REL_KEY_OUTSIDE_ROLE', title: 'Signature from another role', help: 'A key signed metadata of a role it does not belong to.' },
+  { code: 'REL_MIX_AND_MATCH', title: 'Mixed metadata', help: 'Snapshot or targets metadata do not match what the signed timestamp or snapshot says.' },
+  { code: 'REL_TARGET_MISMATCH', title: 'Bundle altered', help: 'A bundle does not match its signed hash.' },
+  { code: 'REL_UNLISTED_FILE', title: 'Unsigned file in the release', help: 'The release branch holds a file no signed metadata lists.' },
+  { code: 'REL_OVERSIZE', title: 'Endless data', help: 'Metadata or a bundle is larger than its limit or signed length.' },
+  { code: 'REL_ROOT_CHAIN_BROKEN', title: 'Root rotation does not chain', help: 'A new root version is not signed by the previous root\'s threshold and its own.' },
+  { code: 'REL_SITE_NOT_IN_RELEASE', title: 'Site not released', help: 'The release carries no bundle for this site; check the site id and that its file validates.' },
+  { code: 'REL_NOT_FOR_THIS_APPLIANCE', title: 'Not this appliance\'s bundle', help: 'The bundle is sealed for another site or appliance key; put this appliance\'s encryption_key in the site file.' },
+  { code: 'REL_DECRYPT_FAILED', title: 'Bundle does not decrypt', help: 'The sealed bundle was altered or is not a writ bundle.' },
+  { code: 'REL_BUNDLE_INVALID', title: 'Bundle invalid', help: 'The decrypted bundle does not match its signed digest or is not a bundle for this site.' },
+  { code: 'REL_METADATA_MISSING', title: 'Metadata missing', help: 'A metadata file the release needs is absent; is the source the release branch?' },
+  { code: 'REL_METADATA_INVALID', title: 'Metadata invalid', help: 'Release metadata is not valid TUF metadata; do not use the release.' },
+  { code: 'REL_VALIDATION_FAILED', title: 'Policy fails validation', help: 'writ release refuses a commit that fails writ validate; fix and commit first.' },
+  { code: 'REL_KEYS_INVALID', title: 'Key problem', help: 'A key file is missing, unreadable by its owner only, not Ed25519, or not listed by the root.' },
 ];
 
 /** Every code writ validate can report (shellcheck's LINT_SH_SC#### codes come on top). */
