@@ -10,8 +10,8 @@ export function renderReasonCodes(): string {
     '',
     'Generated from the code by `npm run reason-codes`; do not edit by hand. Every finding and every',
     'error writ prints carries one of these codes. Families: `YAML_` (reading the file), `SCHEMA_`',
-    '(shape), `LINT_` (meaning and safety), `REL_` (a release refused), `GIT_` (fetching and reading git),
-`CLI_`/`REPO_`/`TOOL_` (the command could not run).',
+    '(shape), `LINT_` (meaning and safety), `REL_` (a release refused), `GIT_` (fetching and reading git),',
+    '`CLI_`/`REPO_`/`TOOL_` (the command could not run).',
     'Findings from shellcheck appear as `LINT_SH_SC<number>`; see https://www.shellcheck.net/wiki/ for each.',
     '',
   ];
