@@ -81,6 +81,12 @@ export function collectScripts(repo: LoadedRepo): { scripts: RunbookScript[]; fi
       scripts.push({ ...base, text, origin: { path: resolved, line: 1, column: 1, inline: false } });
     }
   }
+  const libraryPath = 'runbooks/linux/lib/writ-result.sh';
+  const linux = repo.runbooks.find((r) => r.value.platform === 'linux');
+  if (linux && !repo.scriptFiles.has(libraryPath)) {
+    findings.push(findingAtPointer(linux.file, '/platform', 'LINT_SCRIPT_LIBRARY_MISSING', `Linux runbooks need ${libraryPath}, which the agent prepends to every Linux script`,
+      `Restore ${libraryPath} (docs/runbook-authoring.md describes its functions).`));
+  }
   return { scripts, findings };
 }
 

@@ -35,6 +35,7 @@ export const LOAD_CODES: readonly LintCode[] = [
   { code: 'LINT_SCRIPT_PATH_ESCAPE', title: 'Script path leaves runbooks/', help: 'A script file must live under runbooks/.' },
   { code: 'LINT_SCRIPT_FILE_MISSING', title: 'Script file missing', help: 'A script file named by a runbook does not exist.' },
   { code: 'LINT_SCRIPT_ENCODING', title: 'Script not UTF-8', help: 'A script file is not valid UTF-8.' },
+  { code: 'LINT_SCRIPT_LIBRARY_MISSING', title: 'Linux result library missing', help: 'runbooks/linux/lib/writ-result.sh, prepended to every Linux script, is missing.' },
   { code: 'LINT_SHELLCHECK_UNAVAILABLE', title: 'shellcheck not run', help: 'shellcheck is missing or was skipped, so shell scripts were not checked by it.' },
   { code: 'REPO_SYMLINK', title: 'Symbolic link in the repository', help: 'Links are not followed (one could point outside the repository); commit the file itself.' },
   { code: 'REPO_SUBMODULE', title: 'Submodule in the policy folders', help: 'A git submodule inside policies/, runbooks/, sites/ or frameworks/ is not read; commit the files themselves.' },

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SourceFile } from '../../core/load/source-file.js';
@@ -8,6 +8,7 @@ export type RepoFiles = Record<string, string | Uint8Array>;
 /** The smallest valid policy repository: one framework, runbook, rule and site. Scenarios edit a copy. */
 export function miniRepo(): RepoFiles {
   return {
+    'runbooks/linux/lib/writ-result.sh': readFileSync(join(import.meta.dirname, '../../runbooks/linux/lib/writ-result.sh'), 'utf8'),
     'frameworks/hipaa.yaml': `apiVersion: writ/v1
 kind: Framework
 id: hipaa

@@ -26,6 +26,7 @@ export const siteConsistent: LintRule = {
     { code: 'LINT_SITE_RULE_DUPLICATE', title: 'Rule listed twice', help: 'A site or host lists the same rule twice.' },
     { code: 'LINT_WINDOW_EMPTY', title: 'Empty maintenance window', help: 'A maintenance window starts and ends at the same time.' },
     { code: 'LINT_APPLIANCE_DUPLICATE', title: 'Duplicate appliance', help: 'Two appliances of a site share an id or a key.' },
+    { code: 'LINT_APPLIANCE_NONE_ACTIVE', title: 'No active appliance', help: 'Every appliance of the site is retired, so no release can be encrypted to it.' },
   ],
   run(repo) {
     const findings: Finding[] = [];
@@ -37,6 +38,9 @@ export const siteConsistent: LintRule = {
         if (w.timezone && !isTimeZone(w.timezone)) add(`/maintenance_windows/${i}/timezone`, 'LINT_TIMEZONE_UNKNOWN', `${w.timezone} is not a known time zone`, 'Use an IANA name such as America/Chicago.');
         if (w.start === w.end) add(`/maintenance_windows/${i}/end`, 'LINT_WINDOW_EMPTY', `window ${w.name} starts and ends at ${w.start}`, 'Give the window a length; an end earlier than the start crosses midnight.');
       });
+      if (s.appliances.every((a) => a.retired)) {
+        add('/appliances', 'LINT_APPLIANCE_NONE_ACTIVE', `every appliance of site ${s.id} is retired`, 'Add the new appliance (writ appliance init prints its entry) before retiring the old one.');
+      }
       const seenApp = new Set<string>();
       s.appliances.forEach((a, i) => {
         for (const v of [a.id, a.encryption_key, a.signing_key]) {

@@ -43,7 +43,7 @@ describe('parseYamlFile', () => {
     }
     const start = performance.now();
     expect(codes(text)).toContain('YAML_ALIAS_BOMB');
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(15_000); // catches a blow-up only; speed lives in bench/
   });
 
   it('allows a few small aliases', () => {
@@ -122,7 +122,7 @@ describe('parseYamlFile', () => {
   ])('reports deep %s nesting quickly', (_name, text) => {
     const start = performance.now();
     expect(codes(text)).toContain('YAML_TOO_DEEP');
-    expect(performance.now() - start).toBeLessThan(1000);
+    expect(performance.now() - start).toBeLessThan(15_000); // catches a blow-up only; speed lives in bench/
   });
 
   it('reports syntax errors with position instead of throwing', () => {

@@ -535,7 +535,7 @@ describe('scanPowerShell', () => {
       while (source.length < 1 << 20) source += alphabet[Math.floor(random() * alphabet.length)];
       const started = performance.now();
       const issues = scanPowerShell(source);
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(performance.now() - started).toBeLessThan(30_000); // catches a super-linear blow-up only; speed lives in bench/
       expect(Array.isArray(issues)).toBe(true);
     });
 
@@ -556,7 +556,7 @@ describe('scanPowerShell', () => {
       for (const source of cases) {
         const started = performance.now();
         expect(() => scanPowerShell(source)).not.toThrow();
-        expect(performance.now() - started, source.slice(0, 12)).toBeLessThan(2000);
+        expect(performance.now() - started, source.slice(0, 12)).toBeLessThan(30_000); // catches a super-linear blow-up only; speed lives in bench/
       }
     });
   });

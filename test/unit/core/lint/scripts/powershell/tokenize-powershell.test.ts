@@ -422,7 +422,7 @@ describe('tokenizePowerShell', () => {
       const source = randomSource(prng(4), 1 << 20, false);
       const started = performance.now();
       const tokens = tokenizePowerShell(source);
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(performance.now() - started).toBeLessThan(30_000); // catches a super-linear blow-up only; speed lives in bench/
       expect(tokens.length).toBeGreaterThan(1000);
     });
 
@@ -441,7 +441,7 @@ describe('tokenizePowerShell', () => {
       for (const source of cases) {
         const started = performance.now();
         expect(() => tokenizePowerShell(source)).not.toThrow();
-        expect(performance.now() - started, source.slice(0, 10)).toBeLessThan(2000);
+        expect(performance.now() - started, source.slice(0, 10)).toBeLessThan(30_000); // catches a super-linear blow-up only; speed lives in bench/
       }
     });
   });

@@ -661,7 +661,7 @@ describe('scanShell', () => {
         expect(Array.isArray(issues)).toBe(true);
         // Generous guard against super-linear behaviour: a linear scan of 1 MB takes well under a
         // second; anything quadratic would take minutes. Loaded CI runners get lots of headroom.
-        expect(elapsed).toBeLessThan(10_000);
+        expect(elapsed).toBeLessThan(30_000); // catches a super-linear blow-up only; speed lives in bench/
       });
     }
   });
