@@ -4,7 +4,8 @@ set -euo pipefail
 IFS= read -r -d '' sshd_config || true
 IFS= read -r -d '' state_dir || true
 IFS= read -r -d '' reload || true
-: "${state_dir}" "${reload}"
+IFS= read -r -d '' service_units || true
+: "${state_dir}" "${reload}" "${service_units}"
 
 writ_expect permit_root_login no
 if [[ ! -f $sshd_config ]]; then
@@ -15,32 +16,43 @@ if [[ ! -r $sshd_config ]]; then
   writ_result error "the sshd configuration file is not readable" CONFIG_UNREADABLE
   exit 0
 fi
+config_dir=$(dirname "$sshd_config")
 
-# Prints "<value> <file>" for the first PermitRootLogin sshd would use, following Include in place
-# and stopping at the first Match block (settings there are conditional).
+# Prints "<value><TAB><file>" for the first KEYWORD sshd would use: `Keyword value` or
+# `Keyword=value`, keywords case-insensitive, Include expanded in place (relative paths against the
+# configuration folder), stopping at the first Match block (settings there are conditional).
+# Returns 1 when the keyword is not set, 2 when a Match block ended the search.
 first_value() {
-  local file=$1 depth=$2 line key rest pattern inc
+  local want=$1 file=$2 depth=$3 line key rest value pattern inc rc
   [[ $depth -gt 8 ]] && return 1
   while IFS= read -r line || [[ -n $line ]]; do
     line=${line%%#*}
-    read -r key rest <<<"$line" || true
-    [[ -z ${key:-} ]] && continue
-    case ${key,,} in
+    [[ $line =~ ^[[:space:]]*([^[:space:]=]+)[[:space:]]*=?[[:space:]]*(.*)$ ]] || continue
+    key=${BASH_REMATCH[1],,}
+    rest=${BASH_REMATCH[2]}
+    case $key in
       match) return 2 ;;
-      permitrootlogin)
-        printf '%s %s\n' "${rest%% *}" "$file"
-        return 0
-        ;;
       include)
         for pattern in $rest; do
-          [[ $pattern != /* ]] && pattern="$(dirname "$sshd_config")/$pattern"
+          [[ $pattern != /* ]] && pattern="$config_dir/$pattern"
           for inc in $pattern; do
             [[ -f $inc ]] || continue
-            local rc=0
-            first_value "$inc" $((depth + 1)) || rc=$?
+            rc=0
+            first_value "$want" "$inc" $((depth + 1)) || rc=$?
             [[ $rc -eq 0 || $rc -eq 2 ]] && return "$rc"
           done
         done
+        ;;
+      *)
+        [[ $key == "$want" ]] || continue
+        if [[ $rest == \"* ]]; then
+          value=${rest#\"}
+          value=${value%%\"*}
+        else
+          value=${rest%%[[:space:]]*}
+        fi
+        printf '%s\t%s\n' "$value" "$file"
+        return 0
         ;;
     esac
   done <"$file"
@@ -49,19 +61,19 @@ first_value() {
 
 found=''
 rc=0
-found=$(first_value "$sshd_config" 0) || rc=$?
+found=$(first_value permitrootlogin "$sshd_config" 0) || rc=$?
 if [[ -n $found ]]; then
-  value=${found%% *}
-  source_file=${found#* }
+  value=${found%%$'\t'*}
+  source_file=${found#*$'\t'}
 else
   value='prohibit-password'
   source_file='(OpenSSH default)'
 fi
 writ_observe permit_root_login "${value,,}"
 writ_observe source_file "$source_file"
+writ_observe_raw stopped_at_match "$([[ $rc -eq 2 ]] && echo true || echo false)"
 if [[ ${value,,} == no ]]; then
   writ_result pass "sshd refuses root logins"
 else
   writ_result fail "sshd allows root logins (PermitRootLogin ${value,,})"
 fi
-: "$rc"
