@@ -29,7 +29,7 @@ import { verifyRelease } from '../adapters/tuf/verify-release.js';
 import { type Benchmark, type BenchRow, formatBenchTable, median } from './bench-table.js';
 
 const ROOT = join(fileURLToPath(import.meta.url), '../../..');
-const SITES = 1000;
+const SITES = Number(process.env["WRIT_BENCH_SITES"] ?? 1000);
 const NOW = new Date('2026-11-28T09:00:00Z');
 
 function policyFiles(): { files: SourceFile[]; applianceKeys: Map<string, { privateRaw: Uint8Array; publicRaw: Uint8Array }> } {
