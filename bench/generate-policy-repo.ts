@@ -9,7 +9,8 @@ import { parse } from 'yaml';
  * no error on it (bench/validate-10k.ts asserts that before it measures anything).
  *
  * Layout, for `files` YAML files in all:
- * - frameworks/hipaa.yaml, copied from this repository's catalog;
+ * - frameworks/hipaa.yaml and runbooks/linux/lib/writ-result.sh (not YAML, not counted), copied
+ *   from this repository;
  * - ~35 % runbooks (runbooks/linux, runbooks/windows; 60 % Linux), each with inline check and
  *   (for ~85 %) remediate scripts of 20–60 lines, some with a rollback. Bash scripts start with
  *   `set -euo pipefail` and bind every declared parameter in order with
@@ -26,8 +27,11 @@ export interface GenerateOptions {
   files: number;
   /** Any integer; the same seed and count give byte-identical repositories. */
   seed: number;
-  /** Path of the HIPAA catalog to copy; default: frameworks/hipaa.yaml of this repository. */
-  frameworkPath?: string;
+  /**
+   * Repository to copy frameworks/hipaa.yaml and the Linux result library
+   * (runbooks/linux/lib/writ-result.sh) from; default: this repository.
+   */
+  repoRoot?: string;
 }
 
 export interface GeneratedRepo {
@@ -38,6 +42,8 @@ export interface GeneratedRepo {
 
 /** Reference time the generated waivers are valid at (any `now` within ~4 months of it works). */
 export const GENERATED_REPO_NOW = new Date('2026-11-28T09:00:00Z');
+
+const RESULT_LIBRARY = 'runbooks/linux/lib/writ-result.sh';
 
 // ─────────────────────────────── randomness ───────────────────────────────
 
@@ -910,12 +916,11 @@ function siteYaml(n: number, r: Rand, rules: readonly RuleModel[]): { text: stri
 
 // ─────────────────────────────── generator ───────────────────────────────
 
-/** Finds frameworks/hipaa.yaml of this repository from the source or the compiled (dist/) file. */
-function defaultFrameworkPath(): string {
+/** This repository's root (holding frameworks/hipaa.yaml), from the source or the compiled (dist/) file. */
+function defaultRepoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, 'frameworks', 'hipaa.yaml');
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(dir, 'frameworks', 'hipaa.yaml'))) return dir;
     dir = resolve(dir, '..');
   }
   throw new Error('frameworks/hipaa.yaml not found above ' + fileURLToPath(import.meta.url));
@@ -937,7 +942,9 @@ export async function generatePolicyRepo(dir: string, options: GenerateOptions):
   const ruleCount = rest - runbookCount - siteCount;
   if (ruleCount < runbookCount) throw new Error('too few files for one rule per runbook');
 
-  const hipaa = await readFile(options.frameworkPath ?? defaultFrameworkPath(), 'utf8');
+  const root = options.repoRoot ?? defaultRepoRoot();
+  const hipaa = await readFile(join(root, 'frameworks', 'hipaa.yaml'), 'utf8');
+  const resultLibrary = await readFile(join(root, RESULT_LIBRARY), 'utf8');
   const controlIds = ((parse(hipaa) as { controls: { id: string }[] }).controls).map((c) => c.id);
 
   const out = new Map<string, string>();
@@ -988,7 +995,11 @@ export async function generatePolicyRepo(dir: string, options: GenerateOptions):
     out.set(`sites/clinic-${String(i + 1).padStart(5, '0')}.yaml`, text);
   }
 
-  for (const sub of ['frameworks', 'policies', 'runbooks/linux', 'runbooks/windows', 'sites']) await mkdir(join(dir, sub), { recursive: true });
+  // Not YAML, so not counted in `files`: the agent prepends it to every Linux script, and writ
+  // reports Linux runbooks without it.
+  out.set(RESULT_LIBRARY, resultLibrary);
+
+  for (const sub of ['frameworks', 'policies', 'runbooks/linux/lib', 'runbooks/windows', 'sites']) await mkdir(join(dir, sub), { recursive: true });
   let bytes = 0;
   const entries = [...out];
   for (let i = 0; i < entries.length; i += 64) {

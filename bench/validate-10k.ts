@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -187,11 +188,18 @@ export async function validate10k(options: Validate10kOptions = {}): Promise<Ben
   const repoDir = await mkdtemp(join(tmpdir(), 'writ-bench-repo-'));
   const cacheDir = await mkdtemp(join(tmpdir(), 'writ-bench-shellcheck-'));
   const loadStart = loadavg().map((x) => x.toFixed(1)).join(' ');
+  // A benchmark stopped by Ctrl-C or a timeout still removes its ~60 MiB of temp files.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!options.keep) for (const d of [repoDir, cacheDir]) rmSync(d, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const genStart = performance.now();
     const gen = await generatePolicyRepo(repoDir, { files, seed: options.seed ?? 20261128 });
     const c = gen.counts;
-    log(`validate-${label}: generated ${files} YAML files (${(gen.bytes / 1048576).toFixed(1)} MiB) in ${((performance.now() - genStart) / 1000).toFixed(1)} s, not timed:`);
+    log(`validate-${label}: generated ${files} YAML files + runbooks/linux/lib/writ-result.sh (${(gen.bytes / 1048576).toFixed(1)} MiB) in ${((performance.now() - genStart) / 1000).toFixed(1)} s, not timed:`);
     log(`  ${c.rules} rules, ${c.runbooks} runbooks (${c.linuxRunbooks} linux, ${c.windowsRunbooks} windows; ${c.scripts} inline scripts), ${c.sites} sites (${c.hosts} hosts), ${c.frameworks} framework`);
     if (options.keep) log(`  repository: ${repoDir}\n  shellcheck cache: ${cacheDir}`);
 
@@ -247,6 +255,8 @@ export async function validate10k(options: Validate10kOptions = {}): Promise<Ben
     log(`\n  peak RSS so far: ${peakRssMiB().toFixed(0)} MiB`);
     return rows;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (!options.keep) {
       await rm(repoDir, { recursive: true, force: true });
       await rm(cacheDir, { recursive: true, force: true });
