@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 
-export const GENERATED_SCHEMAS = ['rule', 'runbook', 'site', 'framework', 'check-result'] as const;
+export const GENERATED_SCHEMAS = ['rule', 'runbook', 'site', 'framework', 'check-result', 'agent-config'] as const;
 
 type Json = Record<string, unknown>;
 

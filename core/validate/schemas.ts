@@ -4,6 +4,7 @@ import runbook from '../../schemas/runbook.schema.json' with { type: 'json' };
 import site from '../../schemas/site.schema.json' with { type: 'json' };
 import framework from '../../schemas/framework.schema.json' with { type: 'json' };
 import checkResult from '../../schemas/check-result.schema.json' with { type: 'json' };
+import agentConfig from '../../schemas/agent-config.schema.json' with { type: 'json' };
 
 /** The kinds of YAML document a policy repository holds, each with its folder and schema. */
 export type DocumentKind = 'Rule' | 'Runbook' | 'Site' | 'Framework';
@@ -18,6 +19,7 @@ export const SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   site,
   framework,
   'check-result': checkResult,
+  'agent-config': agentConfig,
 };
 
 export const SCHEMA_OF_KIND: Readonly<Record<DocumentKind, string>> = {
