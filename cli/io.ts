@@ -3,6 +3,10 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdoutIsTTY: boolean;
+  /** Logs go to stderr: readable lines on a terminal, JSON lines otherwise. */
+  stderrIsTTY?: boolean;
+  /** Called with a function to run on SIGINT/SIGTERM (long-running commands stop cleanly); returns an unsubscribe. */
+  onSignal?: (handler: (signal: string) => void) => () => void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
 }

@@ -6,6 +6,7 @@ import { keysCommand } from './commands/keys.js';
 import { applianceCommand } from './commands/appliance.js';
 import { releaseCommand } from './commands/release.js';
 import { verifyCommand } from './commands/verify.js';
+import { agentCommand } from './commands/agent.js';
 import type { CliIo } from './io.js';
 import { printError } from './print-error.js';
 
@@ -19,6 +20,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   appliance: { run: applianceCommand, summary: "make an appliance's key pair (appliance init)" },
   release: { run: releaseCommand, summary: 'build per-site bundles, sign TUF metadata, commit the release branch' },
   verify: { run: verifyCommand, summary: "verify and decrypt the newest release for one site" },
+  agent: { run: agentCommand, summary: 'the appliance loop: pull, verify, check and heal hosts, record (--once: one cycle)' },
 };
 
 const HELP = `writ ${WRIT_VERSION} — Git-ops policy-as-code for HIPAA-compliant clinics

@@ -149,6 +149,12 @@ async function explainRoleFailure(e: Error, fetcher: GitTreeFetcher, input: Veri
   const role = /\.(snapshot|targets)\.json$/.exec(last)?.[1] as 'snapshot' | 'targets' | undefined;
   const cause = (e as { message: string }).message;
   if (!role) return rel('REL_METADATA_INVALID', `release verification failed: ${cause}`, 'Do not use this release.', e);
+  // A timestamp that was already trusted (same version as served) and has since expired is refused
+  // while snapshot loads; tuf-js reports it inside the wrapper.
+  const timestampExpires = trusted.timestamp?.signed.expires;
+  if (/timestamp\.json is expired/i.test(cause) || (timestampExpires !== undefined && Date.parse(timestampExpires) <= input.now.getTime())) {
+    return rel('REL_EXPIRED', `the timestamp metadata has expired (${cause})`, ROLE_HINTS.REL_EXPIRED!, e);
+  }
   if (/Max length reached|DownloadLengthMismatch|over \d+ bytes/.test(cause)) {
     return rel('REL_OVERSIZE', `${last} is larger than its signed length`, 'The release branch holds oversized data; do not use it.', e);
   }

@@ -35,7 +35,7 @@ export function buildSiteBundle(repo: LoadedRepo, scripts: readonly RunbookScrip
     .filter((r) => runbookIds.has(r.id))
     .sort((a, b) => cmp(a.id, b.id))
     .map((rb) => {
-      const bundled: BundledRunbook = { ...rb, scripts: {} };
+      const bundled: BundledRunbook = { ...rb, scripts: {}, parameter_order: Object.keys(rb.parameters ?? {}) };
       for (const step of ['check', 'remediate', 'verify', 'rollback'] as const) {
         const spec = rb.scripts[step];
         if (!spec) continue;

@@ -13,6 +13,11 @@ export interface BundledScript {
 
 export type BundledRunbook = Omit<Runbook, 'scripts'> & {
   scripts: Partial<Record<'check' | 'remediate' | 'verify' | 'rollback', BundledScript>>;
+  /**
+   * Parameter names in declaration order, the order scripts bind them. The bundle is canonical
+   * JSON, which sorts object keys, so `parameters` alone loses that order.
+   */
+  parameter_order: string[];
 };
 
 /** Everything one site's appliance needs, and nothing of any other site. */
@@ -28,4 +33,21 @@ export interface SiteBundle {
   /** Titles of the controls the bundled runbooks and rules cite. */
   controls: { ref: string; title: string }[];
   source: { commit: string };
+}
+
+/**
+ * The runbook with `parameters` rebuilt in declaration order (from `parameter_order`), so code that
+ * walks the parameters binds them in the order scripts read them. Undefined when the order does not
+ * name exactly the declared parameters (a bundle from another writ version): do not run it.
+ *
+ * @example
+ * const rb = inDeclarationOrder(bundle.runbooks[0]); // Object.keys(rb.parameters) follows the YAML
+ */
+export function inDeclarationOrder(runbook: BundledRunbook): BundledRunbook | undefined {
+  const declared = Object.keys(runbook.parameters ?? {});
+  const order = runbook.parameter_order;
+  if (!Array.isArray(order) || order.length !== declared.length || new Set(order).size !== order.length || !order.every((n) => declared.includes(n))) return undefined;
+  const parameters: NonNullable<BundledRunbook['parameters']> = {};
+  for (const name of order) parameters[name] = runbook.parameters![name];
+  return { ...runbook, parameters };
 }

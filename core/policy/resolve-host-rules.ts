@@ -3,6 +3,7 @@ import { collectScripts, SCRIPT_STEPS, type RunbookScript } from '../lint/collec
 import type { Rule } from '../model/generated/rule.js';
 import type { Runbook } from '../model/generated/runbook.js';
 import type { Host, RuleSetting, Site, Waiver } from '../model/generated/site.js';
+import type { SiteBundle } from '../bundle/site-bundle.js';
 import type { LoadedRepo } from '../validate/loaded-repo.js';
 
 export type RuleMode = 'audit' | 'enforce';
@@ -133,6 +134,39 @@ export function resolveHostRuleSet(repo: LoadedRepo, siteId: string, hostId: str
   const host = site?.hosts.find((h) => h.id === hostId);
   if (!site || !host) return { rules: [], skipped: [] };
   return resolveForHost(index, site, host, siteDate(now, site.timezone));
+}
+
+/**
+ * The same resolution as resolveHostRuleSet, read from a verified site bundle instead of a policy
+ * repository: what the agent runs on one host. Script digests are the bundle's own.
+ *
+ * @example
+ * const { rules } = resolveBundleHostRules(release.bundle, 'ehr-db-01', now);
+ */
+export function resolveBundleHostRules(bundle: SiteBundle, hostId: string, now: Date): HostRuleSet {
+  let index = bundleIndexes.get(bundle);
+  if (!index) bundleIndexes.set(bundle, (index = bundleIndex(bundle)));
+  const host = bundle.site.hosts.find((h) => h.id === hostId);
+  if (!host) return { rules: [], skipped: [] };
+  return resolveForHost(index, bundle.site, host, siteDate(now, bundle.site.timezone));
+}
+
+const bundleIndexes = new WeakMap<SiteBundle, RepoIndex>();
+
+function bundleIndex(bundle: SiteBundle): RepoIndex {
+  const rules = new Map<string, Rule>();
+  for (const r of bundle.rules) if (!rules.has(r.id)) rules.set(r.id, r);
+  const runbooks = new Map<string, Runbook>();
+  const digests = new Map<string, Map<string, string>>();
+  for (const rb of bundle.runbooks) {
+    if (runbooks.has(rb.id)) continue;
+    // The bundled runbook keeps every field of the reviewed YAML; only its scripts are inlined.
+    runbooks.set(rb.id, rb as unknown as Runbook);
+    const m = new Map<string, string>();
+    for (const [step, script] of Object.entries(rb.scripts)) if (script) m.set(step, script.sha256);
+    digests.set(rb.id, m);
+  }
+  return { rules, runbooks, sites: new Map([[bundle.site.id, bundle.site]]), digests };
 }
 
 /**
