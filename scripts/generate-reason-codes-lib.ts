@@ -1,9 +1,11 @@
 /** Renders docs/reason-codes.md from the code catalogs, so the page never drifts from the code. */
+import { AGENT_CODES } from '../core/engine/agent-codes.js';
+import { EXEC_CODES } from '../core/exec/exec-codes.js';
 import { COMMAND_ERROR_CODES, FINDING_CODES, RELEASE_CODES } from '../core/validate/finding-codes.js';
 
 export function renderReasonCodes(): string {
   const family = (code: string) => code.split('_')[0]!;
-  const rows = [...FINDING_CODES, ...COMMAND_ERROR_CODES, ...RELEASE_CODES].sort((a, b) => (a.code < b.code ? -1 : 1));
+  const rows = [...FINDING_CODES, ...COMMAND_ERROR_CODES, ...RELEASE_CODES, ...EXEC_CODES, ...AGENT_CODES].sort((a, b) => (a.code < b.code ? -1 : 1));
   const seen = new Set<string>();
   const lines = [
     '# Reason codes',
@@ -11,7 +13,8 @@ export function renderReasonCodes(): string {
     'Generated from the code by `npm run reason-codes`; do not edit by hand. Every finding and every',
     'error writ prints carries one of these codes. Families: `YAML_` (reading the file), `SCHEMA_`',
     '(shape), `LINT_` (meaning and safety), `REL_` (a release refused), `GIT_` (fetching and reading git),',
-    '`CLI_`/`REPO_`/`TOOL_` (the command could not run).',
+    '`CLI_`/`REPO_`/`TOOL_` (the command could not run), `EXEC_` (reaching a host and running a step),',
+    '`AGT_` (the appliance agent\'s cycle).',
     'Findings from shellcheck appear as `LINT_SH_SC<number>`; see https://www.shellcheck.net/wiki/ for each.',
     '',
   ];

@@ -21,5 +21,6 @@ export const AGENT_CODES: readonly LintCode[] = [
   { code: 'AGT_HEAL_FAILED', title: 'Heal did not fix the drift', help: 'The re-check after remediation still fails; the change was rolled back where the runbook can.' },
   { code: 'AGT_ROLLBACK_FAILED', title: 'Rollback failed', help: 'The rollback after a failed heal did not complete; a person must look at the host.' },
   { code: 'AGT_RETRIES_SPENT', title: 'Retries spent', help: 'The incident reached the rule\'s max_retries without healing and was escalated.' },
+  { code: 'AGT_INTERNAL', title: 'Cycle failed', help: 'A cycle stopped on an unexpected fault (a full disk, a bug); the agent logs it and tries again next interval. Report it with the log line.' },
   { code: 'AGT_ESCALATED', title: 'Escalated', help: 'A person must act: an escalate rule matched, or retries were spent.' },
 ];

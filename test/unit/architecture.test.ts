@@ -41,6 +41,19 @@ describe('dependency direction (DESIGN.md)', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the agent imports no other program; core and adapters never import the agent (cli and bench do)', () => {
+    const problems: string[] = [];
+    for (const file of tsFiles(join(root, 'agent'))) {
+      for (const spec of importsOf(file)) if (/^\.\.\/(cli|app)\//.test(spec) || /\/(cli|app)\//.test(spec.replace(/^\.\.\/core\//, ''))) problems.push(`${relative(root, file)} imports ${spec}`);
+    }
+    for (const dir of ['core', 'adapters']) {
+      for (const file of tsFiles(join(root, dir))) {
+        for (const spec of importsOf(file)) if (/(^|\/)\.\.\/agent\//.test(spec) || spec.startsWith('../../agent/')) problems.push(`${relative(root, file)} imports ${spec}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('the version constant matches package.json', async () => {
     const { WRIT_VERSION } = await import('../../core/version.js');
     expect(WRIT_VERSION).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);

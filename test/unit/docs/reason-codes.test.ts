@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderReasonCodes } from '../../../scripts/generate-reason-codes-lib.js';
+import { AGENT_CODES } from '../../../core/engine/agent-codes.js';
+import { EXEC_CODES } from '../../../core/exec/exec-codes.js';
 import { FINDING_CODES } from '../../../core/validate/finding-codes.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -12,17 +14,19 @@ describe('docs/reason-codes.md', () => {
   });
 
   it('lists every code the sources emit', () => {
-    const listed = new Set(FINDING_CODES.map((c) => c.code));
+    const listed = new Set([...FINDING_CODES, ...EXEC_CODES, ...AGENT_CODES].map((c) => c.code));
     const emitted = new Set<string>();
     const walk = (dir: string) => {
       for (const f of readdirSync(dir, { withFileTypes: true })) {
         const full = join(dir, f.name);
         if (f.isDirectory()) walk(full);
-        else if (f.name.endsWith('.ts')) for (const m of readFileSync(full, 'utf8').matchAll(/'((?:YAML|SCHEMA|LINT)_[A-Z0-9_]+)'/g)) emitted.add(m[1]!);
+        else if (f.name.endsWith('.ts')) for (const m of readFileSync(full, 'utf8').matchAll(/'((?:YAML|SCHEMA|LINT|EXEC|AGT)_[A-Z0-9_]+)'/g)) emitted.add(m[1]!);
       }
     };
     walk(join(ROOT, 'core'));
     walk(join(ROOT, 'cli'));
+    walk(join(ROOT, 'adapters'));
+    walk(join(ROOT, 'agent'));
     expect([...emitted].filter((c) => !listed.has(c) && !c.startsWith('LINT_SH_SC')).sort()).toEqual([]);
   });
 });
