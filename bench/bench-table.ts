@@ -12,6 +12,11 @@ export interface BenchRow {
   maxWritMs: number | null;
   /** Upper bound on writMs / anchorMs, or null. */
   maxRatio: number | null;
+  /**
+   * Unit of writMs, anchorMs and maxWritMs when the row is not a time (for example 'MB' for a peak
+   * RSS row); absent means milliseconds. Shown next to the value so the `writ ms` column stays true.
+   */
+  unit?: string;
 }
 
 export function ratioOf(row: BenchRow): number | null {
@@ -30,9 +35,26 @@ export function metOf(row: BenchRow): string {
 
 export function targetOf(row: BenchRow): string {
   const parts: string[] = [];
-  if (row.maxWritMs !== null) parts.push(`writ ≤ ${row.maxWritMs} ms`);
-  if (row.maxRatio !== null) parts.push(`ratio ≤ ${row.maxRatio.toFixed(1)}`);
+  if (row.maxWritMs !== null) parts.push(`writ ≤ ${row.maxWritMs} ${row.unit ?? 'ms'}`);
+  // 2 → '2.0'; a bound finer than one decimal (1/25 = 0.04) keeps its digits.
+  if (row.maxRatio !== null) parts.push(`ratio ≤ ${Number(row.maxRatio.toFixed(1)) === row.maxRatio ? row.maxRatio.toFixed(1) : String(row.maxRatio)}`);
   return parts.length === 0 ? '—' : parts.join(', ');
+}
+
+/** A row's writ value for the table: whole milliseconds, or the value and its unit ('112 MB'). */
+export function writCell(row: BenchRow): string {
+  return row.unit === undefined ? row.writMs.toFixed(0) : `${row.writMs.toFixed(0)} ${row.unit}`;
+}
+
+/** A row's anchor value for the table, '—' when there is none. */
+export function anchorCell(row: BenchRow): string {
+  if (row.anchorMs === null) return '—';
+  return row.unit === undefined ? row.anchorMs.toFixed(0) : `${row.anchorMs.toFixed(0)} ${row.unit}`;
+}
+
+/** A ratio for the table: two decimals, three below 0.1 (writ against a much slower tool). */
+export function ratioCell(ratio: number | null): string {
+  return ratio === null ? '—' : ratio.toFixed(ratio < 0.1 ? 3 : 2);
 }
 
 /** A plain-text table with a header rule; columns padded to their widest cell. */
@@ -48,8 +70,7 @@ export function formatBenchTable(rows: readonly BenchRow[], anchorHeader = 'anch
   return formatTable(
     ['measure', 'writ ms', anchorHeader, 'ratio', 'target', 'met'],
     rows.map((r) => {
-      const ratio = ratioOf(r);
-      return [r.measure, r.writMs.toFixed(0), r.anchorMs === null ? '—' : r.anchorMs.toFixed(0), ratio === null ? '—' : ratio.toFixed(2), targetOf(r), metOf(r)];
+      return [r.measure, writCell(r), anchorCell(r), ratioCell(ratioOf(r)), targetOf(r), metOf(r)];
     }),
     [1, 2, 3],
   );

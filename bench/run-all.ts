@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { cpus, totalmem } from 'node:os';
-import { type Benchmark, type BenchRow, formatTable, metOf, peakRssMiB, ratioOf, targetOf } from './bench-table.js';
+import { type Benchmark, type BenchRow, anchorCell, formatTable, metOf, peakRssMiB, ratioCell, ratioOf, targetOf, writCell } from './bench-table.js';
 
 /**
  * `npm run bench`: imports every module next to this one, runs each that exports a `benchmark`
@@ -36,10 +36,7 @@ async function main(): Promise<void> {
 
   const table = formatTable(
     ['measure', 'writ ms', 'anchor or floor ms', 'ratio', 'target', 'met'],
-    all.map(({ row }) => {
-      const ratio = ratioOf(row);
-      return [row.measure, row.writMs.toFixed(0), row.anchorMs === null ? '—' : row.anchorMs.toFixed(0), ratio === null ? '—' : ratio.toFixed(2), targetOf(row), metOf(row)];
-    }),
+    all.map(({ row }) => [row.measure, writCell(row), anchorCell(row), ratioCell(ratioOf(row)), targetOf(row), metOf(row)]),
     [1, 2, 3],
   );
   console.log(table);
