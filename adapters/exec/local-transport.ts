@@ -83,8 +83,8 @@ class LocalSession implements HostSession {
     if (this.#closed) {
       throw new ExecError('EXEC_RUNNER_FAILED', 'the local session is closed', { hint: 'Open a new session.' });
     }
-    // The runner starts itself again under `env -i`; this only keeps the agent's own environment
-    // (tokens, proxies) away from the bootstrap shell.
+    // The bootstrap command starts the runner under `env -i`; this only keeps the agent's own
+    // environment (tokens, proxies) away from the bootstrap shell.
     const env: NodeJS.ProcessEnv = { PATH, HOME: homedir(), LANG: 'C.UTF-8' };
     // --norc: Node's stdio pipes are socketpairs, and bash sources ~/.bashrc when stdin is a socket.
     const child = spawn(this.#options.bashPath ?? 'bash', ['--norc', '--noprofile', '-c', command], { stdio: ['pipe', 'pipe', 'pipe'], env, cwd: '/' });
@@ -108,7 +108,12 @@ class LocalSession implements HostSession {
 }
 
 function stop(child: ChildProcessWithoutNullStreams): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    // The runner is gone, but a process that escaped a step may still hold its output open.
+    child.stdout.destroy();
+    child.stderr.destroy();
+    return;
+  }
   // TERM lets the runner kill its step's process group and remove its folder; KILL if it hangs.
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);

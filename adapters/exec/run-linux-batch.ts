@@ -7,6 +7,7 @@ import {
   outcomeFromFrame,
   refuseLinuxBatch,
   unfinishedOutcome,
+  type BatchStream,
 } from '../../core/exec/linux-batch.js';
 import type { StepOutcome, StepRequest } from '../../core/exec/step.js';
 
@@ -36,8 +37,8 @@ export interface RunLinuxBatchOptions {
   watchdogMarginMs?: number;
 }
 
-/** Bytes of the runner's own stderr kept for a failure message (never a step's output). */
-const RUNNER_STDERR_BYTES = 2048;
+/** After the runner reported DONE, how long its streams may stay open before it is stopped. */
+const DONE_GRACE_MS = 5_000;
 
 /**
  * Runs steps through one Linux runner (core/exec/linux-batch.ts) started by `start`, and returns one
@@ -70,11 +71,12 @@ export async function runLinuxBatch(
   }
 
   const results: (StepOutcome | undefined)[] = steps.map(() => undefined);
-  const parser = createBatchOutputParser(batchOptions);
+  const parser = createBatchOutputParser({ ...batchOptions, boundary: batch.boundary });
   let protocolError: string | undefined;
   let sawDone = false;
-  runner.stdout.on('data', (chunk: Buffer) => {
-    for (const frame of parser.push(chunk)) {
+  let afterDone: NodeJS.Timeout | undefined;
+  const onData = (stream: BatchStream) => (chunk: Buffer) => {
+    for (const frame of parser.push(stream, chunk)) {
       if (frame.kind === 'step') {
         const step = steps[frame.index];
         if (!step || results[frame.index]) protocolError ??= `runner reported an unknown step ${frame.index}`;
@@ -83,14 +85,15 @@ export async function runLinuxBatch(
         protocolError ??= `runner announced ${frame.count} steps, ${steps.length} were sent`;
       } else if (frame.kind === 'done') {
         sawDone = true;
+        // Every result is in. A process that escaped a step's process group may still hold the
+        // streams open; do not wait for it.
+        afterDone = setTimeout(() => runner.abort(), DONE_GRACE_MS);
       }
     }
     if (parser.error !== undefined || protocolError !== undefined) runner.abort();
-  });
-  let runnerStderr = Buffer.alloc(0);
-  runner.stderr.on('data', (chunk: Buffer) => {
-    if (runnerStderr.length < RUNNER_STDERR_BYTES) runnerStderr = Buffer.concat([runnerStderr, chunk]).subarray(0, RUNNER_STDERR_BYTES);
-  });
+  };
+  runner.stdout.on('data', onData('stdout'));
+  runner.stderr.on('data', onData('stderr'));
   // The runner may stop reading early (it failed); that surfaces through `ended`, not here.
   runner.stdin.on('error', () => {});
   runner.stdin.end(batch.stdin);
@@ -106,6 +109,7 @@ export async function runLinuxBatch(
     end = await runner.ended;
   } finally {
     clearTimeout(watchdog);
+    clearTimeout(afterDone);
   }
 
   const unfinished = (): { code: string; message: string } => {
@@ -114,7 +118,7 @@ export async function runLinuxBatch(
     if (broken !== undefined) return { code: 'EXEC_RUNNER_FAILED', message: `the runner broke the batch protocol: ${broken}` };
     if (!end.exited) return { code: 'EXEC_CONNECTION_LOST', message: 'the connection was lost before the step finished' };
     const how = end.signal ? `was killed by ${end.signal}` : `exited with ${end.code}`;
-    const said = runnerStderr.toString('utf8').trim();
+    const said = parser.runnerStderr.trim();
     return { code: 'EXEC_RUNNER_FAILED', message: `the runner ${how} before the step finished${said ? `: ${said}` : ''}${sawDone ? ' (it reported fewer steps than were sent)' : ''}` };
   };
   let why: { code: string; message: string } | undefined;

@@ -3,31 +3,40 @@
  * writ's own text, never built from anything a runbook, rule or site says: the bootstrap command
  * carries it base64-encoded, and every script, library and parameter byte arrives on stdin.
  *
- * What it does, in order:
- * 1. Starts itself again under `env -i PATH=… HOME=… LANG=C.UTF-8` (its text is in
- *    $BASH_EXECUTION_STRING), so steps inherit a clean, minimal environment; works from `/`.
- * 2. Reads the whole batch from stdin into a private `mktemp -d` folder (mode 0700, removed on any
- *    exit by the EXIT trap); a short or malformed batch runs nothing (exit 3, reason on stderr).
- * 3. Prints `WRITBEGIN <count>`, then runs each step as `timeout -k 5 <seconds> bash <file> <
- *    <params>` with LC_ALL=C.UTF-8 and umask 022. `timeout` puts the step in its own process group
- *    and signals that whole group when time runs out (TERM, then KILL 5 s later); anything the step
- *    left behind in its group is killed when it ends, so a leftover child cannot hold the output
- *    FIFOs open (each step has its own, and a reader stuck past 5 s is abandoned).
- * 4. Keeps the first <cap>+1 bytes of stdout and of stderr (through FIFOs into files; the rest is
- *    drained, so a noisy step is not killed by SIGPIPE), and prints one framed result per step as
- *    soon as it ends: `WRITSTEP <i> <rc> <timedOut> <ms> <outLen> <outCut> <errLen> <errCut>`,
- *    a newline, then the stdout bytes and the stderr bytes.
- * 5. Prints `WRITDONE`. HUP, INT, PIPE or TERM (the connection went away) kill the running step's
- *    group and remove the folder.
+ * What it does, in order (a few programs per batch, none per step but the steps' own):
+ * 1. Runs under `env -i PATH=… HOME=… LANG=C.UTF-8 WRIT_RUNNER_CLEAN=1` (the bootstrap command
+ *    starts it so; through sudo it starts itself again that way, its text is in
+ *    $BASH_EXECUTION_STRING), so steps inherit a clean, minimal environment and no exported bash
+ *    functions; works from `/`. Its own stderr goes to /dev/null from then on (bash's job notices);
+ *    its messages and the steps' stderr use the saved fd 4.
+ * 2. Copies the batch from stdin into a private `mktemp -d` folder (mode 0700, removed on any exit by
+ *    the EXIT trap) with one `cat` (bash's `read` takes a pipe byte by byte, a file in blocks), and
+ *    splits it into NUL-terminated fields with the `read` builtin under LC_ALL=C (byte-exact). A short
+ *    or malformed batch runs nothing (exit 3, reason on stderr). Each step's script and parameter
+ *    file is written with the printf builtin before the first step starts.
+ * 3. Prints `<B> BATCH <count>` on stdout and stderr (B: the batch's random boundary token), then per
+ *    step `<B> BEGIN <i>` on both, runs the step with stdout and stderr inherited, and prints
+ *    `\n<B> END <i> <rc> <timedOut> <ms>` on both. Node splits the streams by these markers and
+ *    enforces the output cap; a step cannot print a marker without knowing B.
+ * 4. A step runs as a background subshell of the runner (job control on: its own process group)
+ *    that drops the runner's variables, functions, traps and options, sets LC_ALL=C.UTF-8 and umask
+ *    022, and sources the step file with stdin from the parameter file: no new bash, no `timeout`.
+ *    One watchdog per batch (a coproc, builtins only) gets each step's process group and time limit,
+ *    waits for the runner's "done" in `read -t`, and on timeout sends TERM to the group, KILL 5 s
+ *    later, and answers whether it did. Anything left in the group when the step ends is killed.
+ * 5. Prints `<B> DONE` on both. HUP, INT, PIPE or TERM (the connection went away) kill the running
+ *    step's group and the watchdog; the folder is removed by a background `rm` (off the critical path).
  *
- * Needs bash and coreutils only (base64, env, head, mktemp, mkfifo, timeout, cat, wc, rm).
+ * Needs bash (4.2 or later; durations in ms from $EPOCHREALTIME on bash 5, else whole seconds) and
+ * coreutils: base64, env, mktemp, cat, rm.
  * Kept shellcheck-clean (test/unit/core/exec/linux-batch.test.ts).
  */
-export const LINUX_RUNNER_SCRIPT = `# writ step runner, protocol 1 (core/exec/linux-runner.ts)
+export const LINUX_RUNNER_SCRIPT = `# writ step runner, protocol 2 (core/exec/linux-runner.ts)
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
-# Start once more with a clean environment, so steps inherit only PATH, HOME and the locale (and
-# nothing the login shell, sshd or sudo exported). One exec per batch, not per step.
+# Through sudo: start once more with a clean environment, so steps inherit only PATH, HOME and the
+# locale (and nothing the login shell, sshd or sudo exported). Without sudo the bootstrap command
+# already started it under env -i.
 if [[ \${WRIT_RUNNER_CLEAN:-} != 1 ]]; then
   exec env -i PATH="$PATH" HOME="\${HOME:-/}" LANG=C.UTF-8 WRIT_RUNNER_CLEAN=1 bash --norc --noprofile -c "$BASH_EXECUTION_STRING" writ-runner
 fi
@@ -38,156 +47,176 @@ cd / || exit 3
 unset OLDPWD
 LC_ALL=C
 export LC_ALL
+# fd 4: the runner's real stderr (its messages, markers and the steps' stderr). Its own fd 2 is
+# /dev/null, so bash's job notices ("Terminated") never land in a step's output.
+exec 4>&2 2>/dev/null
 
-fail() {
-  printf 'writ-runner: %s\\n' "$1" >&2
+# Every variable of the runner starts with wr_, so a step drops them all with one unset.
+wr_fail() {
+  printf 'writ-runner: %s\\n' "$1" >&4
   exit 3
 }
 
-for tool in head mktemp mkfifo timeout cat wc rm; do
-  command -v "$tool" >/dev/null 2>&1 || fail "missing tool: $tool"
+for wr_tool in mktemp cat rm; do
+  command -v "$wr_tool" >/dev/null 2>&1 || wr_fail "missing tool: $wr_tool"
 done
 
-work=$(mktemp -d -t writ-run.XXXXXXXXXX) || fail "mktemp -d failed"
-group=
-runner=$BASHPID
-# A subshell killed right after fork still has these traps: only the runner itself cleans up.
-cleanup() {
-  if [[ $BASHPID != "$runner" ]]; then
+wr_dir=$(mktemp -d -t writ-run.XXXXXXXXXX) || wr_fail "mktemp -d failed"
+wr_group=
+wr_wd_PID=
+wr_runner=$BASHPID
+# A subshell killed right after fork still has these traps: only the runner itself cleans up. The
+# folder goes in the background (its own process group, no output), so the runner exits at once.
+wr_cleanup() {
+  if [[ $BASHPID != "$wr_runner" ]]; then
     return
   fi
-  if [[ -n $group ]]; then
-    kill -KILL -- "-$group" 2>/dev/null
+  if [[ -n $wr_group ]]; then
+    kill -KILL -- "-$wr_group"
   fi
-  rm -rf -- "$work"
+  if [[ -n $wr_wd_PID ]]; then
+    kill -KILL "$wr_wd_PID"
+  fi
+  rm -rf -- "$wr_dir" >/dev/null 4>&- &
 }
-trap cleanup EXIT
+trap wr_cleanup EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
-is_count() {
-  [[ $1 =~ ^[0-9]{1,12}$ ]]
+wr_is_count() {
+  [[ $1 =~ ^(0|[1-9][0-9]{0,11})$ ]]
 }
 
-now_ms() {
-  local t=\${EPOCHREALTIME:-}
-  if [[ $t =~ ^([0-9]+)[.,]([0-9]{3}) ]]; then
-    now=$((10#\${BASH_REMATCH[1]} * 1000 + 10#\${BASH_REMATCH[2]}))
+wr_now() {
+  local wr_e=\${EPOCHREALTIME:-}
+  if [[ $wr_e =~ ^([0-9]+)[.,]([0-9]{3}) ]]; then
+    wr_t=$((10#\${BASH_REMATCH[1]} * 1000 + 10#\${BASH_REMATCH[2]}))
   else
-    now=$(($(date +%s) * 1000))
+    printf -v wr_t '%(%s)T' -1
+    wr_t=$((wr_t * 1000))
   fi
 }
 
-IFS=' ' read -r magic version count cap || fail "no batch header"
-[[ $magic == WRITBATCH && $version == 1 ]] || fail "not a writ batch (protocol 1)"
-if ! is_count "$count" || ! is_count "$cap"; then
-  fail "bad batch header"
+# The watchdog, a coproc: per step it reads "<process group> <seconds>", then waits for the runner's
+# "done" line; when none comes in time (or the runner is gone), TERM to the group, KILL after 5 s.
+# Answers 1 (stopped) or 0. Builtins only: no sleep or timeout process.
+wr_watchdog() {
+  local wr_pg wr_s wr_stopped
+  while IFS=' ' read -r wr_pg wr_s; do
+    wr_stopped=0
+    if ! IFS= read -r -t "$wr_s" _; then
+      wr_stopped=1
+      kill -TERM -- "-$wr_pg"
+      if ! IFS= read -r -t 5 _; then
+        kill -KILL -- "-$wr_pg"
+        IFS= read -r _ || exit 0
+      fi
+    fi
+    printf '%s\\n' "$wr_stopped"
+  done
+}
+
+# The batch: NUL-terminated fields (scripts and values never hold a NUL). Read from a file, so bash
+# reads blocks instead of single bytes; truncated afterwards (the boundary token is in it).
+cat >"$wr_dir/batch" || wr_fail "cannot read the batch"
+wr_fields=()
+wr_field=
+while IFS= read -r -d '' wr_field; do
+  wr_fields+=("$wr_field")
+done <"$wr_dir/batch"
+[[ -z $wr_field ]] || wr_fail "batch ends inside a field"
+: >"$wr_dir/batch"
+
+wr_total=\${#wr_fields[@]}
+((wr_total >= 5)) || wr_fail "no batch header"
+[[ \${wr_fields[0]} == WRITBATCH && \${wr_fields[1]} == 2 ]] || wr_fail "not a writ batch (protocol 2)"
+wr_count=\${wr_fields[2]}
+wr_b=\${wr_fields[3]}
+wr_is_count "$wr_count" || wr_fail "bad batch header"
+[[ $wr_b =~ ^[A-Za-z0-9]{32,128}$ ]] || wr_fail "bad batch boundary"
+
+# Check the whole batch before anything runs: per step its index, timeout (ms), number of values,
+# script text, then the values.
+declare -a wr_start wr_limits
+wr_at=4
+wr_i=0
+while ((wr_i < wr_count)); do
+  ((wr_at + 4 <= wr_total)) || wr_fail "batch ends before step $wr_i"
+  [[ \${wr_fields[wr_at]} == "$wr_i" ]] || wr_fail "bad header of step $wr_i"
+  wr_ms=\${wr_fields[wr_at + 1]}
+  wr_n=\${wr_fields[wr_at + 2]}
+  if ! wr_is_count "$wr_ms" || ! wr_is_count "$wr_n"; then
+    wr_fail "bad header of step $wr_i"
+  fi
+  ((wr_ms > 0 && wr_ms <= 86400000)) || wr_fail "step $wr_i has no valid timeout"
+  ((wr_at + 4 + wr_n <= wr_total)) || wr_fail "batch ends inside step $wr_i"
+  wr_start[wr_i]=$wr_at
+  wr_limits[wr_i]=$wr_ms
+  wr_at=$((wr_at + 4 + wr_n))
+  wr_i=$((wr_i + 1))
+done
+if ((wr_at + 1 != wr_total)) || [[ \${wr_fields[wr_at]} != END ]]; then
+  wr_fail "batch trailer missing"
 fi
 
-declare -a limits
-i=0
-while ((i < count)); do
-  IFS=' ' read -r tag slen plen ms || fail "batch ends before step $i"
-  [[ $tag == STEP ]] || fail "bad header of step $i"
-  if ! is_count "$slen" || ! is_count "$plen" || ! is_count "$ms"; then
-    fail "bad header of step $i"
+wr_i=0
+while ((wr_i < wr_count)); do
+  wr_at=\${wr_start[wr_i]}
+  wr_n=\${wr_fields[wr_at + 2]}
+  printf '%s' "\${wr_fields[wr_at + 3]}" >"$wr_dir/$wr_i.sh" || wr_fail "cannot write step $wr_i"
+  if ((wr_n > 0)); then
+    printf '%s\\0' "\${wr_fields[@]:wr_at + 4:wr_n}" >"$wr_dir/$wr_i.in" || wr_fail "cannot write step $wr_i"
+  else
+    : >"$wr_dir/$wr_i.in" || wr_fail "cannot write step $wr_i"
   fi
-  ((ms > 0)) || fail "step $i has no timeout"
-  # A short read here (stdin ended early) shows as a missing header or trailer below.
-  head -c "$slen" >"$work/$i.sh"
-  head -c "$plen" >"$work/$i.in"
-  limits[i]=$ms
-  i=$((i + 1))
+  wr_i=$((wr_i + 1))
 done
-IFS= read -r trailer || fail "batch trailer missing"
-[[ $trailer == END ]] || fail "batch trailer missing"
+unset wr_fields wr_field
 
-# FIFOs of their own per step: a process that escaped a step still holding its stdout must not
-# keep the next step's readers from seeing EOF. All made by one mkfifo.
-fifos=("$work/tick.fifo")
-i=0
-while ((i < count)); do
-  fifos+=("$work/$i.out.fifo" "$work/$i.err.fifo")
-  i=$((i + 1))
-done
-mkfifo "\${fifos[@]}" || fail "mkfifo failed"
-keep=$((cap + 1))
-
-printf 'WRITBEGIN %s\\n' "$count"
-i=0
-while ((i < count)); do
-  ms=\${limits[i]}
-  printf -v seconds '%d.%03d' $((ms / 1000)) $((ms % 1000))
-  { head -c "$keep" >"$work/$i.out"; exec cat >/dev/null; } <"$work/$i.out.fifo" 2>/dev/null &
-  out_reader=$!
-  { head -c "$keep" >"$work/$i.err"; exec cat >/dev/null; } <"$work/$i.err.fifo" 2>/dev/null &
-  err_reader=$!
-  now_ms
-  started=$now
+# Job control: every background job (step, watchdog) gets a process group of its own.
+set -m
+coproc wr_wd { wr_watchdog; } 4>&-
+printf '%s BATCH %d\\n' "$wr_b" "$wr_count"
+printf '%s BATCH %d\\n' "$wr_b" "$wr_count" >&4
+wr_i=0
+while ((wr_i < wr_count)); do
+  wr_ms=\${wr_limits[wr_i]}
+  printf -v wr_secs '%d.%03d' $((wr_ms / 1000)) $((wr_ms % 1000))
+  printf '%s BEGIN %d\\n' "$wr_b" "$wr_i"
+  printf '%s BEGIN %d\\n' "$wr_b" "$wr_i" >&4
+  wr_now
+  wr_started=$wr_t
+  # The step file's path travels in BASH_REMATCH: every wr_ variable is gone when it is sourced.
+  [[ $wr_dir/$wr_i.sh =~ .+ ]]
   (
+    set +m +u
+    trap - EXIT HUP INT PIPE TERM
+    unset -f wr_fail wr_cleanup wr_is_count wr_now wr_watchdog
+    unset -v "\${!wr_@}"
     umask 022
     LC_ALL=C.UTF-8
-    exec timeout -k 5 "$seconds" bash --norc --noprofile "$work/$i.sh" <"$work/$i.in" >"$work/$i.out.fifo" 2>"$work/$i.err.fifo"
-  ) &
-  group=$!
-  wait "$group"
-  rc=$?
-  now_ms
-  elapsed=$((now - started))
-  # Leftovers of the step (same process group as timeout) would hold the FIFOs open.
-  kill -KILL -- "-$group" 2>/dev/null
-  group=
-  # Normally both readers end at once (EOF). A reader still blocked after 5 s means something outside
-  # the group holds a FIFO open: stop waiting. Polled with builtins only (read -t on a FIFO opened
-  # read-write never gets data), so the common case costs no extra process.
-  # A killed reader may leave its head running, which can still grow the output file: then only
-  # head -c <length> gives exactly the bytes the frame header announces.
-  exact=0
-  now_ms
-  give_up=$((now + 5000))
-  while kill -0 "$out_reader" 2>/dev/null || kill -0 "$err_reader" 2>/dev/null; do
-    now_ms
-    if ((now >= give_up)); then
-      kill -KILL "$out_reader" "$err_reader" 2>/dev/null
-      exact=1
-      break
-    fi
-    read -r -t 0.002 _ <>"$work/tick.fifo"
-  done
-  wait "$out_reader" "$err_reader" 2>/dev/null
-  timed_out=0
-  if ((rc == 124 || rc == 137)) && ((elapsed + 20 >= ms)); then
-    timed_out=1
-  fi
-  out_len=0
-  err_len=0
-  : >>"$work/$i.out"
-  : >>"$work/$i.err"
-  if wc -c "$work/$i.out" "$work/$i.err" >"$work/sizes" 2>/dev/null; then
-    { read -r out_len _ && read -r err_len _; } <"$work/sizes"
-  else
-    exact=1
-  fi
-  out_cut=0
-  err_cut=0
-  if ((out_len > cap)); then
-    out_len=$cap
-    out_cut=1
-  fi
-  if ((err_len > cap)); then
-    err_len=$cap
-    err_cut=1
-  fi
-  printf 'WRITSTEP %s %s %s %s %s %s %s %s\\n' "$i" "$rc" "$timed_out" "$elapsed" "$out_len" "$out_cut" "$err_len" "$err_cut"
-  if ((out_cut || err_cut || exact)); then
-    head -c "$out_len" "$work/$i.out"
-    head -c "$err_len" "$work/$i.err"
-  else
-    cat "$work/$i.out" "$work/$i.err"
-  fi
-  i=$((i + 1))
+    # shellcheck disable=SC1090
+    . "\${BASH_REMATCH[0]}"
+  ) <"$wr_dir/$wr_i.in" 2>&4 4>&- &
+  wr_group=$!
+  printf '%s %s\\n' "$wr_group" "$wr_secs" >&"\${wr_wd[1]}"
+  wait "$wr_group"
+  wr_rc=$?
+  wr_now
+  wr_elapsed=$((wr_t - wr_started))
+  printf 'done\\n' >&"\${wr_wd[1]}"
+  wr_timed_out=
+  IFS= read -r wr_timed_out <&"\${wr_wd[0]}"
+  [[ $wr_timed_out == [01] ]] || wr_fail "the watchdog is gone"
+  # Leftovers of the step (its process group) must not outlive it.
+  kill -KILL -- "-$wr_group"
+  wr_group=
+  printf '\\n%s END %d %d %d %d\\n' "$wr_b" "$wr_i" "$wr_rc" "$wr_timed_out" "$wr_elapsed"
+  printf '\\n%s END %d %d %d %d\\n' "$wr_b" "$wr_i" "$wr_rc" "$wr_timed_out" "$wr_elapsed" >&4
+  wr_i=$((wr_i + 1))
 done
-printf 'WRITDONE\\n'
+printf '%s DONE\\n' "$wr_b"
+printf '%s DONE\\n' "$wr_b" >&4
 `;

@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,40 +19,31 @@ const step = (key: string, script: string, params: StepRequest['params'] = [], e
   key, runbookId: 'LIN-TEST-001', step: 'check', platform: 'linux', script, params, timeoutMs: 5_000, ...extra,
 });
 
-/** Reads the stdin framing back, the way the runner does. */
-function readBatch(stdin: Buffer): { count: number; cap: number; steps: { script: string; params: Buffer; timeoutMs: number }[] } {
-  let at = 0;
-  const line = () => {
-    const nl = stdin.indexOf(0x0a, at);
-    const text = stdin.subarray(at, nl).toString('latin1');
-    at = nl + 1;
-    return text;
-  };
-  const [magic, version, count, cap] = line().split(' ');
-  expect([magic, version]).toEqual(['WRITBATCH', '1']);
+/** Reads the stdin framing back, the way the runner does (NUL-terminated fields). */
+function readBatch(stdin: Buffer): { count: number; boundary: string; steps: { script: string; params: Buffer; timeoutMs: number }[] } {
+  expect(stdin[stdin.length - 1]).toBe(0);
+  const fields = stdin.subarray(0, stdin.length - 1).toString('utf8').split('\0');
+  const [magic, version, count, boundary] = fields;
+  expect([magic, version]).toEqual(['WRITBATCH', '2']);
+  expect(boundary).toMatch(/^[A-Za-z0-9]{32,128}$/);
+  let at = 4;
   const steps = [];
   for (let i = 0; i < Number(count); i++) {
-    const [tag, slen, plen, ms] = line().split(' ');
-    expect(tag).toBe('STEP');
-    const script = stdin.subarray(at, at + Number(slen)).toString('utf8');
-    at += Number(slen);
-    const params = stdin.subarray(at, at + Number(plen));
-    at += Number(plen);
-    steps.push({ script, params, timeoutMs: Number(ms) });
+    const [index, ms, n, script] = fields.slice(at, at + 4);
+    expect(index).toBe(String(i));
+    const values = fields.slice(at + 4, at + 4 + Number(n));
+    steps.push({ script: script!, params: Buffer.from(values.map((v) => `${v}\0`).join(''), 'utf8'), timeoutMs: Number(ms) });
+    at += 4 + Number(n);
   }
-  expect(line()).toBe('END');
-  expect(at).toBe(stdin.length);
-  return { count: Number(count), cap: Number(cap), steps };
+  expect(fields.slice(at)).toEqual(['END']);
+  return { count: Number(count), boundary: boundary!, steps };
 }
 
-function frameBytes(index: number, out: string, err: string, extra = { rc: 0, timedOut: 0, ms: 7, outCut: 0, errCut: 0 }): Buffer {
-  const o = Buffer.from(out);
-  const e = Buffer.from(err);
-  return Buffer.concat([
-    Buffer.from(`WRITSTEP ${index} ${extra.rc} ${extra.timedOut} ${extra.ms} ${o.length} ${extra.outCut} ${e.length} ${extra.errCut}\n`),
-    o,
-    e,
-  ]);
+const B = '0123456789abcdef0123456789ABCDEF';
+
+/** One step's bytes on one stream, as the runner prints them. */
+function stepBytes(index: number, data: string | Buffer, extra = { rc: 0, timedOut: 0, ms: 7 }): Buffer {
+  return Buffer.concat([Buffer.from(`${B} BEGIN ${index}\n`), Buffer.from(data), Buffer.from(`\n${B} END ${index} ${extra.rc} ${extra.timedOut} ${extra.ms}\n`)]);
 }
 
 describe('buildLinuxBatch', () => {
@@ -60,13 +51,15 @@ describe('buildLinuxBatch', () => {
     const a = buildLinuxBatch([step('a', 'echo "$(id)"', [{ name: 'v', value: '$(touch /tmp/x); `id`' }])]);
     const b = buildLinuxBatch([step('b', 'rm -rf /', [{ name: 'w', value: 'other' }]), step('c', 'true')]);
     expect(a.command).toBe(b.command);
-    expect(a.command).toMatch(/^unset BASH_ENV ENV; exec bash --norc --noprofile -c "\$\(printf %s [A-Za-z0-9+/=]+ \| base64 -d\)" writ-runner$/);
+    expect(a.command).toMatch(/^unset BASH_ENV ENV; exec env -i PATH=\/usr\/sbin:\/usr\/bin:\/sbin:\/bin HOME="\$\{HOME:-\/\}" LANG=C\.UTF-8 WRIT_RUNNER_CLEAN=1 bash --norc --noprofile -c "\$\(printf %s [A-Za-z0-9+/=]+ \| base64 -d\)" writ-runner$/);
+    expect(a.boundary).not.toBe(b.boundary);
+    expect(a.boundary).toMatch(/^[0-9a-f]{32}$/);
     const b64 = /printf %s ([A-Za-z0-9+/=]+) \|/.exec(a.command)![1]!;
     expect(Buffer.from(b64, 'base64').toString('utf8')).toBe(LINUX_RUNNER_SCRIPT);
-    expect(buildLinuxBatch([], { sudo: true }).command).toMatch(/; exec sudo -n -- bash --norc --noprofile -c /);
+    expect(buildLinuxBatch([], { sudo: true }).command).toMatch(/^unset BASH_ENV ENV; exec sudo -n -- bash --norc --noprofile -c "\$\(printf %s [A-Za-z0-9+/=]+ \| base64 -d\)" writ-runner$/);
   });
 
-  it('frames scripts, libraries and NUL-terminated parameters on stdin', () => {
+  it('frames scripts, libraries and parameters as NUL-terminated fields on stdin', () => {
     const { stdin } = buildLinuxBatch(
       [
         step('a', 'echo a', [{ name: 's', value: 'x y' }, { name: 'n', value: 3 }, { name: 'b', value: false }, { name: 'l', value: ['p', 'q', 2, true] }], { library: 'lib() { :; }' }),
@@ -76,7 +69,6 @@ describe('buildLinuxBatch', () => {
     );
     const batch = readBatch(stdin);
     expect(batch.count).toBe(2);
-    expect(batch.cap).toBe(4096);
     expect(batch.steps[0]).toEqual({ script: 'lib() { :; }\necho a', params: Buffer.from('x y\x003\x00false\x00p\nq\n2\ntrue\x00'), timeoutMs: 5000 });
     expect(batch.steps[1]).toEqual({ script: 'echo ü', params: Buffer.alloc(0), timeoutMs: 1501 });
   });
@@ -96,6 +88,9 @@ describe('buildLinuxBatch', () => {
   it('throws for a step that cannot travel; refuseLinuxBatch refuses the whole batch', () => {
     const bad = step('bad', 'true', [{ name: 'p', value: 'a\0b' }]);
     expect(() => buildLinuxBatch([bad])).toThrow(/NUL/);
+    expect(() => buildLinuxBatch([step('s', 'echo a\0b')])).toThrow(/NUL/);
+    expect(() => buildLinuxBatch([step('l', 'true', [], { library: 'x\0' })])).toThrow(/NUL/);
+    expect(() => buildLinuxBatch([step('ok', 'true')], { boundary: 'short' })).toThrow(/boundary/);
     const outcomes = refuseLinuxBatch([step('ok', 'true'), bad, step('win', 'Get-Date', [], { platform: 'windows' })]);
     expect(outcomes?.map((o) => [o.key, o.state, o.reasonCode])).toEqual([
       ['ok', 'refused', 'EXEC_PARAM_INVALID'],
@@ -113,67 +108,101 @@ describe('buildLinuxBatch', () => {
 });
 
 describe('createBatchOutputParser', () => {
-  const stream = Buffer.concat([
+  const out = Buffer.concat([
     Buffer.from('motd noise from a login rc file\n'),
-    Buffer.from('WRITBEGIN 3\n'),
-    frameBytes(0, 'out\nWRITDONE\n', 'err'),
-    frameBytes(1, '', '', { rc: 124, timedOut: 1, ms: 1001, outCut: 0, errCut: 0 }),
-    frameBytes(2, 'ü'.repeat(300), 'x', { rc: 3, timedOut: 0, ms: 2, outCut: 1, errCut: 0 }),
-    Buffer.from('WRITDONE\n'),
+    Buffer.from(`${B} BATCH 3\n`),
+    stepBytes(0, `out\n${B} DONE\nno newline at the end`),
+    stepBytes(1, '', { rc: 143, timedOut: 1, ms: 1001 }),
+    stepBytes(2, 'ü'.repeat(300), { rc: 3, timedOut: 0, ms: 2 }),
+    Buffer.from(`${B} DONE\n`),
+  ]);
+  const err = Buffer.concat([
+    Buffer.from('noise without a newline'),
+    Buffer.from(`${B} BATCH 3\n`),
+    stepBytes(0, 'err\n\n'),
+    stepBytes(1, '', { rc: 143, timedOut: 1, ms: 1001 }),
+    stepBytes(2, 'x', { rc: 3, timedOut: 0, ms: 2 }),
+    Buffer.from(`${B} DONE\n`),
   ]);
   const expected: BatchFrame[] = [
     { kind: 'begin', count: 3 },
-    { kind: 'step', index: 0, exitCode: 0, timedOut: false, durationMs: 7, stdout: Buffer.from('out\nWRITDONE\n'), stderr: Buffer.from('err'), stdoutTruncated: false, stderrTruncated: false },
-    { kind: 'step', index: 1, exitCode: 124, timedOut: true, durationMs: 1001, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), stdoutTruncated: false, stderrTruncated: false },
-    { kind: 'step', index: 2, exitCode: 3, timedOut: false, durationMs: 2, stdout: Buffer.from('ü'.repeat(300)), stderr: Buffer.from('x'), stdoutTruncated: true, stderrTruncated: false },
+    { kind: 'step', index: 0, exitCode: 0, timedOut: false, durationMs: 7, stdout: Buffer.from(`out\n${B} DONE\nno newline at the end`), stderr: Buffer.from('err\n\n'), stdoutTruncated: false, stderrTruncated: false },
+    { kind: 'step', index: 1, exitCode: 143, timedOut: true, durationMs: 1001, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), stdoutTruncated: false, stderrTruncated: false },
+    { kind: 'step', index: 2, exitCode: 3, timedOut: false, durationMs: 2, stdout: Buffer.from('ü'.repeat(100)), stderr: Buffer.from('x'), stdoutTruncated: true, stderrTruncated: false },
     { kind: 'done' },
   ];
+  const options = { boundary: B, maxOutputBytes: 200 };
 
-  it('parses a whole stream, skipping noise before WRITBEGIN', () => {
-    const parser = createBatchOutputParser();
-    expect(parser.push(stream)).toEqual(expected);
+  it('parses whole streams, skipping noise before the first marker, and pairs stdout with stderr', () => {
+    const parser = createBatchOutputParser(options);
+    expect([...parser.push('stdout', out), ...parser.push('stderr', err)]).toEqual(expected);
     expect(parser.error).toBeUndefined();
+    expect(parser.runnerStderr).toBe('noise without a newline');
+    // Either stream may run ahead of the other.
+    const other = createBatchOutputParser(options);
+    expect([...other.push('stderr', err), ...other.push('stdout', out)]).toEqual(expected);
   });
 
-  it('tolerates frames split anywhere (byte by byte, and random chunks)', () => {
-    const byByte = createBatchOutputParser();
+  it('tolerates markers split anywhere (byte by byte, and random interleaved chunks)', () => {
+    const byByte = createBatchOutputParser(options);
     const frames: BatchFrame[] = [];
-    for (let i = 0; i < stream.length; i++) frames.push(...byByte.push(stream.subarray(i, i + 1)));
+    for (let i = 0; i < Math.max(out.length, err.length); i++) {
+      frames.push(...byByte.push('stdout', out.subarray(i, i + 1)), ...byByte.push('stderr', err.subarray(i, i + 1)));
+    }
     expect(frames).toEqual(expected);
     let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
     for (let round = 0; round < 50; round++) {
-      const parser = createBatchOutputParser();
+      const parser = createBatchOutputParser(options);
       const got: BatchFrame[] = [];
-      for (let at = 0; at < stream.length; ) {
-        seed = (seed * 1103515245 + 12345) % 2 ** 31;
-        const size = 1 + (seed % 97);
-        got.push(...parser.push(stream.subarray(at, at + size)));
-        at += size;
+      const at = { stdout: 0, stderr: 0 };
+      const all = { stdout: out, stderr: err };
+      while (at.stdout < out.length || at.stderr < err.length) {
+        const stream = next() % 2 === 0 ? 'stdout' : 'stderr';
+        const size = 1 + (next() % 97);
+        got.push(...parser.push(stream, all[stream].subarray(at[stream], at[stream] + size)));
+        at[stream] += size;
       }
       expect(got).toEqual(expected);
     }
   });
 
-  it('stops at anything that is not a frame, and at lengths over the cap', () => {
-    const garbage = createBatchOutputParser();
-    garbage.push(Buffer.from('WRITBEGIN 1\nhello\n'));
+  it('keeps results of steps both streams finished, and stops at anything that is not a marker', () => {
+    const partial = createBatchOutputParser(options);
+    const frames = [...partial.push('stdout', out.subarray(0, out.indexOf(`${B} BEGIN 1`))), ...partial.push('stderr', err.subarray(0, err.indexOf(`${B} BEGIN 2`)))];
+    expect(frames.map((f) => f.kind)).toEqual(['begin', 'step']);
+    const garbage = createBatchOutputParser(options);
+    garbage.push('stdout', Buffer.from(`${B} BATCH 1\n${B} hello\n`));
     expect(garbage.error).toContain('unexpected runner output');
-    const big = createBatchOutputParser({ maxOutputBytes: 10 });
-    big.push(Buffer.from('WRITBEGIN 1\n'));
-    big.push(frameBytes(0, 'x'.repeat(11), ''));
-    expect(big.error).toContain('cap');
-    const late = createBatchOutputParser();
-    late.push(Buffer.from('WRITBEGIN 0\nWRITDONE\nmore\n'));
-    expect(late.error).toContain('after WRITDONE');
-    const silent = createBatchOutputParser();
-    silent.push(Buffer.alloc(70 * 1024, 0x61));
-    expect(silent.error).toContain('line too long');
+    const wrongStep = createBatchOutputParser(options);
+    wrongStep.push('stdout', Buffer.from(`${B} BATCH 2\n${B} BEGIN 1\n`));
+    expect(wrongStep.error).toContain('unexpected runner output');
+    const disagree = createBatchOutputParser(options);
+    disagree.push('stdout', Buffer.concat([Buffer.from(`${B} BATCH 1\n`), stepBytes(0, '', { rc: 0, timedOut: 0, ms: 1 })]));
+    disagree.push('stderr', Buffer.concat([Buffer.from(`${B} BATCH 1\n`), stepBytes(0, '', { rc: 1, timedOut: 0, ms: 1 })]));
+    expect(disagree.error).toContain('disagree');
+    const late = createBatchOutputParser(options);
+    late.push('stdout', Buffer.from(`${B} BATCH 0\n${B} DONE\nmore\n`));
+    expect(late.error).toContain('after DONE');
+    const silent = createBatchOutputParser(options);
+    silent.push('stdout', Buffer.alloc(70 * 1024, 0x61));
+    expect(silent.error).toContain('never started');
+    const longLine = createBatchOutputParser(options);
+    longLine.push('stdout', Buffer.from(`${B} BATCH 1${' '.repeat(300)}`));
+    expect(longLine.error).toContain('line too long');
+    // Another batch's token is just noise.
+    const stranger = createBatchOutputParser(options);
+    expect(stranger.push('stdout', Buffer.from(`${'f'.repeat(32)} BATCH 1\n`))).toEqual([]);
+    expect(stranger.error).toBeUndefined();
+    expect(() => createBatchOutputParser({ boundary: 'x y' })).toThrow(/boundary/);
   });
 
   it('maps a frame to an outcome', () => {
-    const [, frame] = createBatchOutputParser().push(Buffer.concat([Buffer.from('WRITBEGIN 1\n'), frameBytes(0, '', '', { rc: 124, timedOut: 1, ms: 1001, outCut: 0, errCut: 0 })]));
+    const parser = createBatchOutputParser(options);
+    parser.push('stdout', Buffer.concat([Buffer.from(`${B} BATCH 1\n`), stepBytes(0, '', { rc: 143, timedOut: 1, ms: 1001 })]));
+    const [frame] = parser.push('stderr', Buffer.concat([Buffer.from(`${B} BATCH 1\n`), stepBytes(0, '', { rc: 143, timedOut: 1, ms: 1001 })]));
     expect(outcomeFromFrame(step('k', 'sleep 9', [], { timeoutMs: 1000 }), frame as never)).toEqual({
-      key: 'k', state: 'timeout', exitCode: 124, stdout: '', stderr: '', truncated: false, durationMs: 1001,
+      key: 'k', state: 'timeout', exitCode: 143, stdout: '', stderr: '', truncated: false, durationMs: 1001,
       reasonCode: 'EXEC_TIMEOUT', message: 'LIN-TEST-001 check was stopped after 1 s',
     });
   });
@@ -199,13 +228,48 @@ describe('the runner', () => {
       step('a', 'IFS= read -r -d \'\' v || true; printf %s "$v"; printf E >&2; exit 4', [{ name: 'v', value }]),
       step('b', 'printf %s "$LC_ALL:$(pwd)"; env -0 | tr "\\0\\n" "\\n " | cut -d= -f1 | sort | tr "\\n" " " >&2', [], { library: 'set -u' }),
     ], { maxOutputBytes: 64 });
-    const out = execFileSync('bash', ['--norc', '--noprofile', '-c', batch.command], { input: batch.stdin, env: { PATH: '/usr/bin:/bin', SECRET: 'not for steps', HOME: '/nonexistent' } });
-    const frames = createBatchOutputParser({ maxOutputBytes: 64 }).push(out);
+    const r = spawnSync('bash', ['--norc', '--noprofile', '-c', batch.command], { input: batch.stdin, env: { PATH: '/usr/bin:/bin', SECRET: 'not for steps', HOME: '/nonexistent' } });
+    expect(r.status).toBe(0);
+    const parser = createBatchOutputParser({ maxOutputBytes: 64, boundary: batch.boundary });
+    const frames = [...parser.push('stdout', r.stdout), ...parser.push('stderr', r.stderr)];
     expect(frames.map((f) => f.kind)).toEqual(['begin', 'step', 'step', 'done']);
     const [, a, b] = frames as [unknown, Extract<BatchFrame, { kind: 'step' }>, Extract<BatchFrame, { kind: 'step' }>];
     expect([a.exitCode, a.stdout.toString('utf8'), a.stderr.toString()]).toEqual([4, value, 'E']);
     expect([b.exitCode, b.stdout.toString()]).toEqual([0, 'C.UTF-8:/']);
     // A clean environment: nothing of the caller's (SECRET) reaches a step.
     expect(b.stderr.toString()).toBe('HOME LANG LC_ALL PATH PWD SHLVL _ ');
+  });
+
+  it('runs each step in a fresh subshell: none of the runner\'s state, exact bytes, exit codes', () => {
+    const batch = buildLinuxBatch([
+      step('a', 'set -euo pipefail\nprintf "%s|" "$#" "$(declare -F | wc -l)" "$(set -o | grep -c "on$")" "$-" "$(trap -p | wc -l)"; compgen -v | grep -c "^wr_" || true; printf "\\n\\n"; exit 7', [], { library: 'x=1' }),
+      step('b', 'IFS= read -r -d "" v || true; IFS= read -r -d "" w || true; printf "%s" "$v"; printf "%s" "$w" >&2; false; echo "still running after false: $x"', [{ name: 'v', value: 'trailing\n\n' }, { name: 'w', value: '' }]),
+      step('c', 'cat; return 5; echo not', []),
+    ]);
+    const r = spawnSync('bash', ['--norc', '--noprofile', '-c', batch.command], { input: batch.stdin, env: { PATH: '/usr/bin:/bin' } });
+    const parser = createBatchOutputParser({ boundary: batch.boundary });
+    const frames = [...parser.push('stdout', r.stdout), ...parser.push('stderr', r.stderr)].filter((f) => f.kind === 'step');
+    expect(frames.map((f) => [f.exitCode, f.stdout.toString(), f.stderr.toString()])).toEqual([
+      [7, '0|0|5|ehuBc|0|0\n\n\n', ''],
+      [0, 'trailing\n\nstill running after false: \n', ''],
+      [5, '', ''],
+    ]);
+  });
+
+  it('runs nothing of a truncated batch', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'writ-runner-'));
+    try {
+      const canary = join(dir, 'CANARY');
+      const batch = buildLinuxBatch([step('a', `touch '${canary}'`), step('b', 'true', [{ name: 'v', value: 'x'.repeat(1000) }])]);
+      for (const cut of [10, batch.stdin.length - 600, batch.stdin.length - 1]) {
+        const r = spawnSync('bash', ['--norc', '--noprofile', '-c', batch.command], { input: batch.stdin.subarray(0, cut), env: { PATH: '/usr/bin:/bin' } });
+        expect(r.status).toBe(3);
+        expect(r.stderr.toString()).toMatch(/^writ-runner: /);
+        expect(r.stdout.length).toBe(0);
+      }
+      expect(existsSync(canary)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
