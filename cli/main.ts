@@ -7,6 +7,8 @@ import { applianceCommand } from './commands/appliance.js';
 import { releaseCommand } from './commands/release.js';
 import { verifyCommand } from './commands/verify.js';
 import { agentCommand } from './commands/agent.js';
+import { scrubCommand } from './commands/scrub.js';
+import { evidenceCommand } from './commands/evidence.js';
 import type { CliIo } from './io.js';
 import { printError } from './print-error.js';
 
@@ -21,6 +23,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   release: { run: releaseCommand, summary: 'build per-site bundles, sign TUF metadata, commit the release branch' },
   verify: { run: verifyCommand, summary: "verify and decrypt the newest release for one site" },
   agent: { run: agentCommand, summary: 'the appliance loop: pull, verify, check and heal hosts, record (--once: one cycle)' },
+  scrub: { run: scrubCommand, summary: 'PHI scrubber as a filter: FILE or stdin to stdout, identifiers replaced by [PHI:…] tokens' },
+  evidence: { run: evidenceCommand, summary: 'offline check of appliance evidence chains (evidence verify --dir DIR --keys FILE)' },
 };
 
 const HELP = `writ ${WRIT_VERSION} — Git-ops policy-as-code for HIPAA-compliant clinics

@@ -1,11 +1,14 @@
 /** Renders docs/reason-codes.md from the code catalogs, so the page never drifts from the code. */
 import { AGENT_CODES } from '../core/engine/agent-codes.js';
 import { EXEC_CODES } from '../core/exec/exec-codes.js';
+import { EVIDENCE_CODES } from '../core/evidence/evidence-codes.js';
+import { EVIDENCE_PUSH_CODES } from '../core/evidence-push/push-codes.js';
+import { PHI_CODES } from '../core/scrub/phi-codes.js';
 import { COMMAND_ERROR_CODES, FINDING_CODES, RELEASE_CODES } from '../core/validate/finding-codes.js';
 
 export function renderReasonCodes(): string {
   const family = (code: string) => code.split('_')[0]!;
-  const rows = [...FINDING_CODES, ...COMMAND_ERROR_CODES, ...RELEASE_CODES, ...EXEC_CODES, ...AGENT_CODES].sort((a, b) => (a.code < b.code ? -1 : 1));
+  const rows = [...FINDING_CODES, ...COMMAND_ERROR_CODES, ...RELEASE_CODES, ...EXEC_CODES, ...AGENT_CODES, ...EVIDENCE_CODES, ...EVIDENCE_PUSH_CODES, ...PHI_CODES].sort((a, b) => (a.code < b.code ? -1 : 1));
   const seen = new Set<string>();
   const lines = [
     '# Reason codes',
@@ -14,7 +17,8 @@ export function renderReasonCodes(): string {
     'error writ prints carries one of these codes. Families: `YAML_` (reading the file), `SCHEMA_`',
     '(shape), `LINT_` (meaning and safety), `REL_` (a release refused), `GIT_` (fetching and reading git),',
     '`CLI_`/`REPO_`/`TOOL_` (the command could not run), `EXEC_` (reaching a host and running a step),',
-    '`AGT_` (the appliance agent\'s cycle).',
+    '`AGT_` (the appliance agent\'s cycle), `EVD_` (verifying evidence chains: errors fail, warnings and infos do not),',
+    '`PHI_` (the PHI scrubber withheld output rather than pass it through).',
     'Findings from shellcheck appear as `LINT_SH_SC<number>`; see https://www.shellcheck.net/wiki/ for each.',
     '',
   ];

@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { renderReasonCodes } from '../../../scripts/generate-reason-codes-lib.js';
 import { AGENT_CODES } from '../../../core/engine/agent-codes.js';
 import { EXEC_CODES } from '../../../core/exec/exec-codes.js';
+import { EVIDENCE_CODES } from '../../../core/evidence/evidence-codes.js';
+import { EVIDENCE_PUSH_CODES } from '../../../core/evidence-push/push-codes.js';
+import { PHI_CODES } from '../../../core/scrub/phi-codes.js';
 import { FINDING_CODES } from '../../../core/validate/finding-codes.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -14,13 +17,13 @@ describe('docs/reason-codes.md', () => {
   });
 
   it('lists every code the sources emit', () => {
-    const listed = new Set([...FINDING_CODES, ...EXEC_CODES, ...AGENT_CODES].map((c) => c.code));
+    const listed = new Set([...FINDING_CODES, ...EXEC_CODES, ...AGENT_CODES, ...EVIDENCE_CODES, ...EVIDENCE_PUSH_CODES, ...PHI_CODES].map((c) => c.code));
     const emitted = new Set<string>();
     const walk = (dir: string) => {
       for (const f of readdirSync(dir, { withFileTypes: true })) {
         const full = join(dir, f.name);
         if (f.isDirectory()) walk(full);
-        else if (f.name.endsWith('.ts')) for (const m of readFileSync(full, 'utf8').matchAll(/'((?:YAML|SCHEMA|LINT|EXEC|AGT)_[A-Z0-9_]+)'/g)) emitted.add(m[1]!);
+        else if (f.name.endsWith('.ts')) for (const m of readFileSync(full, 'utf8').matchAll(/'((?:YAML|SCHEMA|LINT|EXEC|AGT|EVD|PHI)_[A-Z0-9_]+)'/g)) emitted.add(m[1]!);
       }
     };
     walk(join(ROOT, 'core'));
