@@ -61,6 +61,11 @@ export function loadAgentConfig(path: string): { config?: ResolvedAgentConfig; f
         secret: true, missingHint: 'Write the read-only access token to that file (mode 0600), or remove source.token_file for a public remote.',
       });
     }
+    if (draft.evidencePush?.tokenFile && draft.evidencePush.tokenFile !== draft.source.tokenFile) {
+      checkFile(report, '/evidence_push/token_file', draft.evidencePush.tokenFile, uid, {
+        secret: true, missingHint: 'Write a token allowed to push the evidence branch to that file (mode 0600), or remove evidence_push.token_file.',
+      });
+    }
     for (const [name, cred] of draft.credentials) {
       const base = `/credentials/${escapePointerSegment(name)}`;
       if (cred.privateKeyPath) {

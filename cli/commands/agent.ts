@@ -18,6 +18,7 @@ import { acquirePidLock } from '../../adapters/fs/pid-lock.js';
 import { readApplianceKeys } from '../../adapters/keys/appliance-keys.js';
 import { runAgentLoop } from '../../agent/agent-loop.js';
 import { createAgentLog } from '../../agent/agent-log.js';
+import { openEvidenceRecorder } from '../../agent/evidence-recorder.js';
 import { recordCycleFile } from '../../agent/record-cycle.js';
 import type { CycleSettings } from '../../agent/run-cycle.js';
 import type { CliIo } from '../io.js';
@@ -69,6 +70,10 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
   }
 
   const applianceKeys = readApplianceKeys(config.applianceKeyPath);
+  if (applianceKeys.site !== config.site) {
+    throw new AgentStartError(`the appliance key ${config.applianceKeyPath} belongs to site ${applianceKeys.site}, not ${config.site}`, { hint: `Point appliance_key at this clinic's key, or run writ appliance init --site ${config.site}.` });
+  }
+  const appliance = config.appliance ?? applianceKeys.id;
   const readSecret = (path: string, what: string) => {
     try {
       return readFileSync(path);
@@ -78,7 +83,7 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
   };
   const settings: CycleSettings = {
     site: config.site,
-    ...(config.appliance ? { appliance: config.appliance } : {}),
+    appliance,
     source: {
       url: config.source.url, branch: config.source.branch, timeoutMs: config.source.timeoutMs,
       ...(config.source.tokenFile ? { token: readSecret(config.source.tokenFile, 'token_file').toString('utf8').trim() } : {}),
@@ -110,18 +115,32 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     stopResolve();
   });
   const startedAt = performance.now();
+  // --once replays exactly the given moment; the loop advances from it.
+  const nowFn = () => (base === undefined ? new Date() : values.once ? new Date(base.getTime()) : new Date(base.getTime() + (performance.now() - startedAt)));
   let last: CycleReport | undefined;
   try {
+    const evidence = await openEvidenceRecorder({
+      evidenceDir: config.evidenceDir, stateDir: config.stateDir, site: config.site, appliance,
+      signingPem: applianceKeys.signingPem, log, now: nowFn,
+      ...(config.evidencePush ? {
+        push: {
+          url: config.evidencePush.url, branch: config.evidencePush.branch, timeoutMs: config.evidencePush.timeoutMs,
+          ...(config.evidencePush.tokenFile ? { token: readSecret(config.evidencePush.tokenFile, 'evidence_push.token_file').toString('utf8').trim() } : {}),
+        },
+      } : {}),
+    });
     last = await runAgentLoop(settings, {
       transportFor,
       record: async (report) => {
-        const path = await recordCycleFile(config.evidenceDir, report);
-        log.debug('cycle_recorded', { path, run_id: report.run_id });
+        // The signed chain is the evidence; the plain report stays in the state dir for people debugging.
+        const path = await recordCycleFile(join(config.stateDir, 'cycles'), report);
+        log.debug('cycle_report_written', { path });
+        await evidence.record(report);
       },
       log, newId: randomUUID, elapsed: () => performance.now(),
     }, {
       once: values.once, intervalMs: config.poll.intervalMs, jitterMs: config.poll.jitterMs,
-      now: () => (base === undefined ? new Date() : new Date(base.getTime() + (performance.now() - startedAt))),
+      now: nowFn,
       random: Math.random, stopped,
     });
   } finally {

@@ -45,6 +45,8 @@ export interface ResolvedAgentConfig {
     /** Past this age the last verified release still checks but heals nothing (AGT_RELEASE_TOO_OLD). */
     maxAgeMs: number;
   };
+  /** Push evidence after each cycle; absent when the config has no evidence_push. */
+  evidencePush?: { url: string; branch: string; tokenFile?: string; timeoutMs: number };
   /** pwsh to start; undefined means `pwsh` from PATH. */
   pwshPath?: string;
   log: { level: AgentLogLevel };
@@ -120,17 +122,19 @@ export function parseAgentConfig(source: SourceFile, options: ParseAgentConfigOp
     return done();
   }
 
-  const url = obj((value as Raw)['source'])?.['url'];
-  const urlHasSecret = typeof url === 'string' && URL_USERINFO.test(url);
+  const secretUrls = (['source', 'evidence_push'] as const).filter((section) => {
+    const url = obj((value as Raw)[section])?.['url'];
+    return typeof url === 'string' && URL_USERINFO.test(url);
+  });
   const schemaFindings = schemaErrorsToFindings(file, schemaValidators().validate('agent-config', value), 'agent config files')
     .map((f) => (f.code === 'SCHEMA_KIND' ? kindFinding(f, (value as Raw)['kind']) : f))
     // The schema's messages would quote the URL and with it the secret: only say that it is there.
-    .filter((f) => !(urlHasSecret && f.pointer === '/source/url'));
+    .filter((f) => !secretUrls.some((section) => f.pointer === `/${section}/url`));
   findings.push(...schemaFindings);
-  if (urlHasSecret) {
-    findings.push(findingAtPointer(file, '/source/url', CODE,
-      '`source.url` carries a user name or password (user:pass@); secrets never go in the URL',
-      'Remove the `user:pass@` part and put the token in a file named by `source.token_file` (mode 0600).'));
+  for (const section of secretUrls) {
+    findings.push(findingAtPointer(file, `/${section}/url`, CODE,
+      `\`${section}.url\` carries a user name or password (user:pass@); secrets never go in the URL`,
+      `Remove the \`user:pass@\` part and put the token in a file named by \`${section}.token_file\` (mode 0600).`));
   }
 
   // The semantic checks read the raw value defensively, so they report alongside schema findings
@@ -167,29 +171,33 @@ interface Scoped {
 type SemanticCheck = (config: Raw, file: ParsedFile) => Scoped[];
 
 /** The source is fetched over HTTPS; plain http only reaches a loopback test server (DESIGN.md: HTTPS pulls). */
-const checkSourceUrl: SemanticCheck = (config, file) => {
-  const text = str(obj(config['source'])?.['url']);
+const checkSourceUrl: SemanticCheck = (config, file) => [...checkUrl(config, file, 'source'), ...checkUrl(config, file, 'evidence_push')];
+
+function checkUrl(config: Raw, file: ParsedFile, section: 'source' | 'evidence_push'): Scoped[] {
+  const pointer = `/${section}/url`;
+  const label = `${section}.url`;
+  const text = str(obj(config[section])?.['url']);
   if (text === undefined || URL_USERINFO.test(text)) return [];
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return [{ scope: '/source/url', finding: findingAtPointer(file, '/source/url', CODE, '`source.url` is not a valid URL',
+    return [{ scope: pointer, finding: findingAtPointer(file, pointer, CODE, `\`${label}\` is not a valid URL`,
       'Write the repository\'s HTTPS clone URL, for example https://git.msp.example/clinics/policy.git.') }];
   }
   const out: Scoped[] = [];
-  const add = (message: string, hint: string) => out.push({ scope: '/source/url', finding: findingAtPointer(file, '/source/url', CODE, message, hint) });
+  const add = (message: string, hint: string) => out.push({ scope: pointer, finding: findingAtPointer(file, pointer, CODE, message, hint) });
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
     add(
-      `\`source.url\` uses plain http:// to ${url.hostname}; releases are fetched over HTTPS only`,
+      `\`${label}\` uses plain http:// to ${url.hostname}; ${section === 'source' ? 'releases are fetched' : 'evidence is pushed'} over HTTPS only`,
       `Use https://${url.host}${url.pathname}. Plain http:// is accepted only for a loopback test server (127.0.0.1, ::1, localhost).`);
   }
   if (url.search || url.hash) {
-    add('`source.url` carries a query or fragment (?… or #…)',
-      'Remove it: write the plain clone URL; an access token belongs in the file named by `source.token_file`.');
+    add(`\`${label}\` carries a query or fragment (?… or #…)`,
+      `Remove it: write the plain clone URL; an access token belongs in the file named by \`${section}.token_file\`.`);
   }
   return out;
-};
+}
 
 /** The random delay must stay below the interval, or cycles could start back to back or overlap. */
 const checkJitter: SemanticCheck = (config, file) => {
@@ -267,6 +275,7 @@ function pathFields(config: Raw): { pointer: string; path: string }[] {
     add(`${base}/private_key_file`, obj(cred)?.['private_key_file']);
     add(`${base}/password_file`, obj(cred)?.['password_file']);
   }
+  add('/evidence_push/token_file', obj(config['evidence_push'])?.['token_file']);
   add('/pwsh', config['pwsh']);
   return out;
 }
@@ -312,6 +321,15 @@ function resolve(config: AgentConfig, filePath: string, baseDir: string): Resolv
     concurrency: config.concurrency ?? d.concurrency,
     connectTimeoutMs: (config.connect_timeout_seconds ?? d.connectTimeoutSeconds) * 1000,
     release: { maxAgeMs: (config.release?.max_age_hours ?? d.maxAgeHours) * 3_600_000 },
+    ...(config.evidence_push !== undefined ? {
+      evidencePush: {
+        url: (config.evidence_push.url ?? config.source.url).replace(URL_USERINFO, (m) => m.slice(0, m.indexOf('//') + 2)),
+        branch: config.evidence_push.branch ?? `writ/evidence/${config.site}`,
+        ...(config.evidence_push.token_file !== undefined ? { tokenFile: abs(config.evidence_push.token_file) }
+          : config.source.token_file !== undefined ? { tokenFile: abs(config.source.token_file) } : {}),
+        timeoutMs: (config.evidence_push.timeout_seconds ?? 60) * 1000,
+      },
+    } : {}),
     ...(config.pwsh !== undefined ? { pwshPath: abs(config.pwsh) } : {}),
     log: { level: config.log?.level ?? d.logLevel },
   };

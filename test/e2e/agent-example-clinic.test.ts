@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { CycleReport } from '../../core/engine/cycle-report.js';
-import { commitFiles, startGitHttpServer, type GitHttpServer } from '../helpers/git-http-server.js';
+import { commitFiles, runGit, startGitHttpServer, type GitHttpServer } from '../helpers/git-http-server.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
 import { scratchRoot } from '../helpers/run-linux-runbook.js';
 import { requireSshTools, startSshd, type TestSshd } from '../helpers/sshd.js';
@@ -80,6 +80,7 @@ beforeAll(async () => {
     source: { url: server.url('policy/.git') },
     trust_root: join(keys, 'root.json'), appliance_key: join(top, 'appliance', 'appliance.key'),
     state_dir: join(top, 'state'), evidence_dir: join(top, 'evidence'), connect_timeout_seconds: 5,
+    evidence_push: {},
     credentials: {
       'northside-linux-admin': { username: sshd.user, private_key_file: join(creds, 'northside-linux-admin') },
       'northside-windows-admin': { username: sshd.user, private_key_file: join(creds, 'northside-windows-admin') },
@@ -112,8 +113,21 @@ describe('writ agent --once against the example clinic', () => {
     expect(ntp?.waiver?.owner).toBe('it-lead@northside-clinic.example');
     expect(report.hosts.find((h) => h.host === 'front-desk-01')).toMatchObject({ reachable: false, reason_code: 'EXEC_CONNECT_FAILED' });
     expect(report.summary.healed).toBe(3);
-    const day = readdirSync(join(top, 'evidence', 'cycles'));
-    expect(day).toEqual(['2026-11-18']);
-    expect(readdirSync(join(top, 'evidence', 'cycles', day[0]!))).toEqual([`${report.run_id}.json`]);
+    expect(readdirSync(join(top, 'state', 'cycles', '2026-11-18'))).toEqual([`${report.run_id}.json`]);
+    expect(run.stderr).toContain('"event":"evidence_pushed"');
+
+    // The records landed on writ/evidence/clinic-northside and verify offline against the site file.
+    const clone = join(top, 'evidence-clone');
+    runGit(top, ['clone', '--quiet', '--branch', 'writ/evidence/clinic-northside', join(top, 'policy'), clone]);
+    expect(readdirSync(join(clone, 'clinic-northside', 'northside-appl-1')).sort()).toEqual(['2026-11-18.jsonl', 'checkpoints.jsonl']);
+    const verified = runCli(['evidence', 'verify', '--dir', clone, '--keys', join(top, 'policy', 'sites', 'clinic-northside.yaml')]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toContain('clinic-northside/northside-appl-1: verified through');
+    // Nothing a host printed reaches the evidence unscrubbed, and no secret is in it.
+    const text = readFileSync(join(clone, 'clinic-northside', 'northside-appl-1', '2026-11-18.jsonl'), 'utf8');
+    const statements = text.trim().split('\n').map((l) => JSON.parse(Buffer.from((JSON.parse(l) as { payload: string }).payload, 'base64').toString('utf8')) as { kind: string; host?: string; result?: { outcome?: string } });
+    expect(statements[0]!.kind).toBe('cycle');
+    expect(statements.filter((s) => s.kind === 'remediation' && s.result?.outcome === 'healed').map((s) => s.host).sort()).toEqual(['ehr-db-01', 'files-01', 'pacs-archive-01']);
+    expect(text).not.toContain('PRIVATE KEY');
   });
 });

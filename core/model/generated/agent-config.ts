@@ -49,6 +49,7 @@ export interface AgentConfig {
    * A host that does not complete the SSH or PowerShell handshake within this is reported unreachable.
    */
   connect_timeout_seconds?: number;
+  evidence_push?: EvidencePush;
   release?: ReleaseBound;
   /**
    * Path of PowerShell 7 (pwsh) for Windows hosts. Omit to use pwsh from PATH.
@@ -116,6 +117,27 @@ export interface Poll {
    * Up to this many random seconds are added to each interval so clinics do not all fetch at once. Less than interval_seconds.
    */
   jitter_seconds?: number;
+}
+/**
+ * Push the signed evidence chain to a git branch after every cycle. Absent: evidence stays in evidence_dir. The remote gets one folder per site and appliance; pushes only ever append.
+ */
+export interface EvidencePush {
+  /**
+   * Clone URL of the evidence remote (https://, or http:// to a loopback test server); defaults to source.url.
+   */
+  url?: string;
+  /**
+   * Branch the evidence goes to; defaults to writ/evidence/<site>.
+   */
+  branch?: string;
+  /**
+   * File (mode 0600) holding a token allowed to push to the branch; defaults to source.token_file.
+   */
+  token_file?: string;
+  /**
+   * Time limit of one push (fetch, commit, push) before it is retried next cycle.
+   */
+  timeout_seconds?: number;
 }
 /**
  * How old the last verified release may get.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CycleReport } from '../../../core/engine/cycle-report.js';
 import { LAB_T0, startAgentLab, type AgentLab } from '../../fixtures/agent/agent-lab.js';
+import { runCli } from '../../helpers/run-cli.js';
 import { requireSshTools, startSshd, type TestSshd } from '../../helpers/sshd.js';
 
 // `writ agent --once` as a process, against a real loopback sshd and a release served by a real
@@ -13,7 +14,7 @@ const DRIFTED = 'Port 22\nPermitRootLogin yes\nPasswordAuthentication no\n';
 
 function records(lab: AgentLab): CycleReport[] {
   const out: CycleReport[] = [];
-  const base = join(lab.evidenceDir, 'cycles');
+  const base = join(lab.stateDir, 'cycles');
   for (const day of readdirSync(base).sort()) {
     for (const f of readdirSync(join(base, day)).sort()) out.push(JSON.parse(readFileSync(join(base, day, f), 'utf8')) as CycleReport);
   }
@@ -58,6 +59,13 @@ describe('enforce: a drifted host is healed once and then left alone', () => {
     expect(recorded).toHaveLength(1);
     expect(recorded[0]!.run_id).toBe(r.run_id);
     expect(recorded[0]!.release.digest).toMatch(/^[0-9a-f]{64}$/);
+    // The signed evidence verifies offline against the site file's appliance key.
+    const verified = runCli(['evidence', 'verify', '--dir', lab.evidenceDir, '--keys', join(lab.policy, 'sites/clinic-lab.yaml'), '--format', 'json']);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    const chains = (JSON.parse(verified.stdout) as { chains: { records: number; verified_through: number; problems: unknown[] }[] }).chains;
+    expect(chains).toHaveLength(1);
+    expect(chains[0]!.records).toBeGreaterThanOrEqual(3); // cycle, check, remediation
+    expect(chains[0]!.verified_through).toBe(chains[0]!.records - 1);
   });
 
   it('logs JSON lines carrying event, run_id, site, host and the release', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgentState } from '../../../core/engine/agent-state.js';
 import { LAB_T0, startAgentLab, type AgentLab } from '../../fixtures/agent/agent-lab.js';
+import { runCli } from '../../helpers/run-cli.js';
 import { requireSshTools, startSshd, type TestSshd } from '../../helpers/sshd.js';
 
 // The agent is killed with SIGKILL at random moments of a cycle that heals; the next full cycle must
@@ -85,8 +86,12 @@ describe('SIGKILL at any point of a healing cycle', () => {
       const state = parseAgentState(JSON.parse(readFileSync(join(lab.stateDir, 'agent-state.json'), 'utf8')));
       expect('state' in state, JSON.stringify(state)).toBe(true);
     }
-    // Every cycle record on disk is whole JSON (written by rename, never torn).
-    const days = join(lab.evidenceDir, 'cycles');
+    // The signed evidence chain survived every kill: it verifies (torn tails quarantined and recorded).
+    const verified = runCli(['evidence', 'verify', '--dir', lab.evidenceDir, '--keys', join(lab.policy, 'sites/clinic-lab.yaml')]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/verified through \d+/);
+    // Every plain cycle report on disk is whole JSON (written by rename, never torn).
+    const days = join(lab.stateDir, 'cycles');
     for (const day of readdirSync(days)) for (const f of readdirSync(join(days, day))) JSON.parse(readFileSync(join(days, day, f), 'utf8'));
     console.log(`SIGKILL rounds: ${JSON.stringify(landed)}`);
     expect(landed.beforeHeal + landed.midHeal + landed.afterHeal + landed.finished).toBe(ROUNDS);

@@ -16,7 +16,7 @@ const report = (stdout: string) => JSON.parse(stdout) as CycleReport;
 
 function records(lab: WindowsLab): CycleReport[] {
   const out: CycleReport[] = [];
-  const base = join(lab.evidenceDir, 'cycles');
+  const base = join(lab.stateDir, 'cycles');
   for (const day of readdirSync(base).sort()) {
     for (const f of readdirSync(join(base, day)).sort()) out.push(JSON.parse(readFileSync(join(base, day, f), 'utf8')) as CycleReport);
   }
