@@ -33,8 +33,11 @@ export interface EvidenceRecorderOptions {
 }
 
 export interface EvidenceRecorder {
-  /** Scrubs, signs and appends a cycle's records, checkpoints the chain, then pushes (when configured). */
-  record(report: CycleReport): Promise<void>;
+  /**
+   * Scrubs, signs and appends a cycle's records, checkpoints the chain, then pushes (when
+   * configured). `infrastructure`: the site's host addresses, kept by the scrubber.
+   */
+  record(report: CycleReport, context?: { infrastructure: readonly string[] }): Promise<void>;
 }
 
 /**
@@ -77,8 +80,9 @@ export async function openEvidenceRecorder(options: EvidenceRecorderOptions): Pr
   repairCheckpointTail(join(dir, 'checkpoints.jsonl'));
 
   return {
-    async record(report) {
-      const inputs = cycleStatements(report, options.appliance, (value) => scrubJson(value).value as Record<string, unknown>);
+    async record(report, context) {
+      const keepAddresses = context?.infrastructure ?? [];
+      const inputs = cycleStatements(report, options.appliance, (value) => scrubJson(value, { keepAddresses }).value as Record<string, unknown>);
       await log.append(inputs, (s) => s.time.slice(0, 10));
       writeFileAtomic(chainFile, JSON.stringify(log.chain), 0o600);
       const { line, checkpoint } = makeCheckpointLine({ ...base, time: report.started }, log.chain, signer);

@@ -27,8 +27,11 @@ export interface CycleSettings {
 export interface CycleDeps {
   /** The transport that serves a host's `transport` kind. */
   transportFor(kind: Host['transport']): Transport;
-  /** Receives the finished cycle (the evidence recorder). */
-  record(report: CycleReport): Promise<void>;
+  /**
+   * Receives the finished cycle (the evidence recorder), with the site's own host addresses: the
+   * clinic's infrastructure, which the PHI scrubber keeps instead of treating as client addresses.
+   */
+  record(report: CycleReport, context: { infrastructure: string[] }): Promise<void>;
   log: AgentLog;
   newId(): string;
   /** Monotonic milliseconds. */
@@ -67,7 +70,7 @@ export async function runCycle(settings: CycleSettings, deps: CycleDeps, now: Da
   };
   if (!status.release) {
     report.duration_ms = Math.round(deps.elapsed() - started);
-    await deps.record(report);
+    await deps.record(report, { infrastructure: [] });
     log.error('cycle_done', { reason_code: 'AGT_NO_RELEASE', ...report.summary });
     return report;
   }
@@ -103,10 +106,13 @@ export async function runCycle(settings: CycleSettings, deps: CycleDeps, now: Da
   report.hosts = hosts;
   report.summary = summarizeCycle(hosts);
   report.duration_ms = Math.round(deps.elapsed() - started);
-  await deps.record(report);
+  await deps.record(report, { infrastructure: site.hosts.map((h) => h.address).filter((a): a is string => a !== undefined && IP_LITERAL.test(a)) });
   log.info('cycle_done', { ...report.summary, duration_ms: report.duration_ms, release_state: status.state });
   return report;
 }
+
+/** An IPv4 or IPv6 literal (host names are not addresses the scrubber would replace). */
+const IP_LITERAL = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
 
 function targetOf(settings: CycleSettings, host: Host): HostTarget | { error: { code: string; message: string } } {
   let credential: Credential | undefined;

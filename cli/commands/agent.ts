@@ -131,11 +131,11 @@ export async function agentCommand(argv: readonly string[], io: CliIo): Promise<
     });
     last = await runAgentLoop(settings, {
       transportFor,
-      record: async (report) => {
+      record: async (report, context) => {
         // The signed chain is the evidence; the plain report stays in the state dir for people debugging.
         const path = await recordCycleFile(join(config.stateDir, 'cycles'), report);
         log.debug('cycle_report_written', { path });
-        await evidence.record(report);
+        await evidence.record(report, context);
       },
       log, newId: randomUUID, elapsed: () => performance.now(),
     }, {

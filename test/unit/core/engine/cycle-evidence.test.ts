@@ -40,6 +40,14 @@ describe('cycleStatements', () => {
     expect(text).toContain('a'.repeat(64)); // digests are machine tokens and stay
   });
 
+  it('keeps the site\'s own host addresses, replaces other addresses as client IPs', () => {
+    const withIps: CycleReport = structuredClone(report);
+    withIps.hosts[0]!.rules[0]!.check.message = 'connection from 203.0.113.9 to 10.20.0.15 refused';
+    const text = JSON.stringify(cycleStatements(withIps, 'appl-1', (v) => scrubJson(v, { keepAddresses: ['10.20.0.15'] }).value as Record<string, unknown>));
+    expect(text).toContain('10.20.0.15');
+    expect(text).not.toContain('203.0.113.9');
+  });
+
   it('fails closed: a scrubber that throws withholds the part and says why', () => {
     const out = cycleStatements(report, 'appl-1', () => {
       throw new Error('boom');
