@@ -234,6 +234,7 @@ describe('loadAgentConfig', () => {
     const { config, findings } = loadAgentConfig(copy);
     const named = [
       ['/source/token_file', '/run/credentials/writ-agent.service/git-token'],
+      ['/evidence_push/token_file', '/run/credentials/writ-agent.service/evidence-token'],
       ['/trust_root', '/etc/writ/root.json'],
       ['/appliance_key', '/var/lib/writ/appliance.key'],
       ['/state_dir', '/var/lib/writ'],

@@ -70,7 +70,7 @@ describe('agent/writ-agent.service', () => {
   it('hands over exactly the secrets agent/agent.example.yaml names under /run/credentials', () => {
     const example = readFileSync(join(ROOT, 'agent/agent.example.yaml'));
     const { config } = parseAgentConfig({ path: '/etc/writ/agent.yaml', bytes: example, size: example.length });
-    const secretPaths = [config!.source.tokenFile, ...[...config!.credentials.values()].flatMap((c) => [c.privateKeyPath, c.passwordPath])]
+    const secretPaths = [config!.source.tokenFile, config!.evidencePush?.tokenFile, ...[...config!.credentials.values()].flatMap((c) => [c.privateKeyPath, c.passwordPath])]
       .filter((p): p is string => p !== undefined && p.startsWith('/run/credentials/'));
     const loaded = values('LoadCredential').map((v) => `/run/credentials/writ-agent.service/${v.split(':')[0]}`);
     expect(loaded.sort()).toEqual(secretPaths.sort());
