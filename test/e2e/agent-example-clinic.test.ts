@@ -86,7 +86,7 @@ beforeAll(async () => {
       'northside-windows-admin': { username: sshd.user, private_key_file: join(creds, 'northside-windows-admin') },
     },
   }));
-});
+}, 240_000); // releases the whole repository: a cold shellcheck on a fresh machine
 afterAll(async () => {
   await server?.stop();
   await sshd?.stop();

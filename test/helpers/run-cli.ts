@@ -15,7 +15,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
     cwd: options.cwd ?? process.cwd(),
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/root', ...options.env },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 240_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -95,5 +95,5 @@ describe('SIGKILL at any point of a healing cycle', () => {
     for (const day of readdirSync(days)) for (const f of readdirSync(join(days, day))) JSON.parse(readFileSync(join(days, day, f), 'utf8'));
     console.log(`SIGKILL rounds: ${JSON.stringify(landed)}`);
     expect(landed.beforeHeal + landed.midHeal + landed.afterHeal + landed.finished).toBe(ROUNDS);
-  });
+  }, 300_000); // 16 agent processes; minutes on a loaded 2-core runner
 });
