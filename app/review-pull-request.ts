@@ -32,6 +32,20 @@ const MAX_FILE_PAGES = 30;
 export async function reviewPullRequest(request: GitHubRequest, pr: PullRequestRef, now: Date): Promise<ReviewOutput> {
   const target = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha };
   const checkRunId = await startCheckRun(request, target, now);
+  try {
+    const output = await review(request, pr, now);
+    await finishCheckRun(request, target, checkRunId, output, now);
+    return output;
+  } catch (e) {
+    // Never leave the check run in progress: fail closed, then let the caller log the cause.
+    const failed: ReviewOutput = { conclusion: 'failure', title: 'writ could not review this commit', annotations: [],
+      summary: `## writ review\n\n\`WH_REVIEW_FAILED\`: reading the pull request or writing this check failed. Rerun the check; if it fails again, run \`writ validate\` and \`writ plan\` locally and see the App's log.\n` };
+    await finishCheckRun(request, target, checkRunId, failed, now).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function review(request: GitHubRequest, pr: PullRequestRef, now: Date): Promise<ReviewOutput> {
   const limits = DEFAULT_LOAD_LIMITS;
   const [head, base, changedFiles] = await Promise.all([
     readPrTree(request, pr.owner, pr.repo, pr.headSha, { maxFileBytes: limits.maxFileBytes }),
@@ -43,9 +57,7 @@ export async function reviewPullRequest(request: GitHubRequest, pr: PullRequestR
   const baseRepo = loadRepo(base.files, limits).repo;
   const headErrors = [...head.findings, ...loadRepo(head.files, limits).findings, ...collectScripts(validated.repo).findings].filter((f) => f.severity === 'error').length;
   const plan = planChange(baseRepo, validated.repo, now, { baseRev: pr.baseSha, headRev: pr.headSha });
-  const output = reviewOutput({ findings, changedFiles, plan, planOptions: { headErrors, toolVersion: WRIT_VERSION } });
-  await finishCheckRun(request, target, checkRunId, output, now);
-  return output;
+  return reviewOutput({ findings, changedFiles, plan, planOptions: { headErrors, toolVersion: WRIT_VERSION } });
 }
 
 async function listChangedFiles(request: GitHubRequest, pr: PullRequestRef): Promise<Set<string>> {

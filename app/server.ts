@@ -14,6 +14,9 @@ const WEBHOOK_PATHS = new Set(['/', '/api/github/webhooks']);
 export interface AppServer {
   /** `http://host:port/api/github/webhooks` */
   url: string;
+  /** Resolves when every accepted delivery has been handled (tests, graceful stop). */
+  idle(): Promise<void>;
+  /** Stops accepting, waits for deliveries in progress, closes. */
   close(): Promise<void>;
 }
 
@@ -21,7 +24,9 @@ export interface AppServer {
  * Starts the App: a node:http server that reads each delivery's raw bytes (capped), verifies the
  * HMAC over them before parsing, answers a repeated delivery id without side effects, drops events
  * from installations or repositories off the allow-list, and only then hands the event to Probot.
- * Binds 127.0.0.1 unless told otherwise. Answers after the review is done (GitHub waits 10 s).
+ * Binds 127.0.0.1 unless told otherwise. Answers 202 as soon as a delivery is accepted and reviews
+ * in the background: GitHub gives up on a delivery after 10 s, and a review with many annotations
+ * takes longer (writes are spaced out to respect GitHub's secondary rate limits).
  *
  * @example
  * const server = await startAppServer(configFromEnv(process.env), { host: '127.0.0.1', port: 3000 });
@@ -32,6 +37,10 @@ export async function startAppServer(config: AppConfig, listen: { host?: string;
   await probot.load(writApp({ now: () => fixedNow ?? new Date() }));
   const log = probot.log;
   const seen = new Map<string, true>();
+  const inFlight = new Set<Promise<void>>();
+  const idle = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
 
   const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
     res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
@@ -86,14 +95,15 @@ export async function startAppServer(config: AppConfig, listen: { host?: string;
     }
     seen.set(id, true);
     if (seen.size > DELIVERY_MEMORY) seen.delete(seen.keys().next().value!);
-    try {
-      await probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
-    } catch (e) {
-      // A failed delivery may be redelivered by GitHub under the same id: let it through then.
-      seen.delete(id);
-      return answer(res, 500, { reason_code: 'WH_REVIEW_FAILED' });
-    }
-    return answer(res, 200, { ok: true });
+    const work: Promise<void> = probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0])
+      .catch((e: unknown) => {
+        // A failed delivery may be redelivered by GitHub under the same id: let it through then.
+        seen.delete(id);
+        log.error({ event: name, reason_code: 'WH_REVIEW_FAILED', delivery: id, err: e }, 'delivery failed');
+      })
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+    return answer(res, 202, { accepted: true, delivery: id });
   };
 
   const server = createServer((req, res) => {
@@ -110,6 +120,13 @@ export async function startAppServer(config: AppConfig, listen: { host?: string;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${host}:${addr.port}/api/github/webhooks`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    idle,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await idle();
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -52,7 +52,9 @@ async function deliver(name: string, payload: Payload, options: { secret?: strin
   const secret = options.secret === undefined ? SECRET : options.secret;
   if (secret !== null) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
   const res = await fetch(app.url, { method: 'POST', headers, body: raw });
-  return { status: res.status, body: await res.json() };
+  const answer = { status: res.status, body: await res.json() };
+  await app.idle();
+  return answer;
 }
 
 const patchesOf = (id: number) => gh.calls.filter((c) => c.method === 'PATCH' && c.path.endsWith(`/check-runs/${id}`));
@@ -107,7 +109,7 @@ beforeEach(() => {
 describe('writ GitHub App on loopback', () => {
   it('reviews a clean pull request: one check run, success, counts and the plan in the summary', async () => {
     const r = await deliver('pull_request', pullRequestPayload('opened', 1));
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(202);
     const runs = gh.checkRuns.filter((c) => c.head_sha === heads['clean']);
     expect(runs).toHaveLength(1);
     const run = runs[0]!;
@@ -131,13 +133,13 @@ describe('writ GitHub App on loopback', () => {
     suite.repository.owner.login = OWNER;
     suite.check_suite.head_sha = heads['clean'];
     suite.check_suite.pull_requests = [{ ...suite.check_suite.pull_requests[0], number: 1, head: { ...suite.check_suite.pull_requests[0].head, sha: heads['clean'] }, base: { ...suite.check_suite.pull_requests[0].base, sha: baseSha } }];
-    expect((await deliver('check_suite', suite)).status).toBe(200);
+    expect((await deliver('check_suite', suite)).status).toBe(202);
     expect(gh.checkRuns.filter((c) => c.head_sha === heads['clean'])).toHaveLength(1);
     expect(gh.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/check-runs'))).toEqual([]);
   }, 60_000);
 
   it('annotates findings on the exact changed line and fails the check', async () => {
-    expect((await deliver('pull_request', pullRequestPayload('opened', 2))).status).toBe(200);
+    expect((await deliver('pull_request', pullRequestPayload('opened', 2))).status).toBe(202);
     const run = gh.checkRuns.find((c) => c.head_sha === heads['findings'])!;
     expect(run.conclusion).toBe('failure');
     const enumAnnotation = run.annotations.find((a) => a['title'] === 'SCHEMA_ENUM');
@@ -146,7 +148,7 @@ describe('writ GitHub App on loopback', () => {
   }, 60_000);
 
   it('sends every one of more than 50 annotations, at most 50 per request', async () => {
-    expect((await deliver('pull_request', pullRequestPayload('opened', 3))).status).toBe(200);
+    expect((await deliver('pull_request', pullRequestPayload('opened', 3))).status).toBe(202);
     const run = gh.checkRuns.find((c) => c.head_sha === heads['many'])!;
     expect(run.conclusion).toBe('failure');
     const sizes = patchesOf(run.id).map((c) => ((c.body as any).output?.annotations ?? []).length as number);
@@ -161,12 +163,29 @@ describe('writ GitHub App on loopback', () => {
   }, 60_000);
 
   it('summarises findings outside the pull request\'s files instead of annotating them', async () => {
-    expect((await deliver('pull_request', pullRequestPayload('opened', 4))).status).toBe(200);
+    expect((await deliver('pull_request', pullRequestPayload('opened', 4))).status).toBe(202);
     const run = gh.checkRuns.find((c) => c.head_sha === heads['dirty-head'])!;
     expect(run.conclusion).toBe('failure');
     expect(run.annotations).toEqual([]);
     expect(run.output?.summary).toContain("### Findings outside this pull request's files");
     expect(run.output?.summary).toMatch(/- policies\/L1-OLD-001\.yaml: \d+/);
+  }, 60_000);
+
+  it('completes the check run as failed when the review cannot read the pull request, and handles a redelivery again', async () => {
+    const p = pullRequestPayload('opened', 4);
+    p.number = 9;
+    p.pull_request.number = 9;
+    p.pull_request.head.sha = heads['dirty-base'];
+    p.pull_request.base.sha = baseSha;
+    const id = randomUUID();
+    expect((await deliver('pull_request', p, { id })).status).toBe(202);
+    const run = gh.checkRuns.find((c) => c.head_sha === heads['dirty-base'])!;
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run.output?.summary).toContain('WH_REVIEW_FAILED');
+    const before = gh.calls.length;
+    expect((await deliver('pull_request', p, { id })).status).toBe(202);
+    expect(gh.calls.length).toBeGreaterThan(before);
+    expect(gh.checkRuns.filter((c) => c.head_sha === heads['dirty-base'])).toHaveLength(1);
   }, 60_000);
 
   it('refuses forged and missing signatures before parsing: 401 and zero API calls', async () => {
@@ -183,7 +202,7 @@ describe('writ GitHub App on loopback', () => {
   it('answers a replayed delivery id without repeating side effects', async () => {
     const id = randomUUID();
     const payload = pullRequestPayload('reopened', 2);
-    expect((await deliver('pull_request', payload, { id })).status).toBe(200);
+    expect((await deliver('pull_request', payload, { id })).status).toBe(202);
     const after = gh.calls.length;
     expect(after).toBeGreaterThan(0);
     const again = await deliver('pull_request', payload, { id });
