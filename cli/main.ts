@@ -9,6 +9,7 @@ import { verifyCommand } from './commands/verify.js';
 import { agentCommand } from './commands/agent.js';
 import { scrubCommand } from './commands/scrub.js';
 import { evidenceCommand } from './commands/evidence.js';
+import { appCommand } from './commands/app.js';
 import type { CliIo } from './io.js';
 import { printError } from './print-error.js';
 
@@ -25,6 +26,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   agent: { run: agentCommand, summary: 'the appliance loop: pull, verify, check and heal hosts, record (--once: one cycle)' },
   scrub: { run: scrubCommand, summary: 'PHI scrubber as a filter: FILE or stdin to stdout, identifiers replaced by [PHI:…] tokens' },
   evidence: { run: evidenceCommand, summary: 'offline check of appliance evidence chains (evidence verify --dir DIR --keys FILE)' },
+  app: { run: appCommand, summary: 'start the GitHub App (Probot) that reviews pull requests; configured by environment' },
 };
 
 const HELP = `writ ${WRIT_VERSION} — Git-ops policy-as-code for HIPAA-compliant clinics

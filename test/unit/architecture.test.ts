@@ -54,6 +54,21 @@ describe('dependency direction (DESIGN.md)', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the App imports no other program and nothing that runs processes (validation of a PR is static)', () => {
+    const problems: string[] = [];
+    for (const file of tsFiles(join(root, 'app'))) {
+      for (const spec of importsOf(file)) {
+        if (/(^|\/)(cli|agent)\//.test(spec) || /^(node:)?child_process$|shellcheck|ssh2|node-powershell/.test(spec)) problems.push(`${relative(root, file)} imports ${spec}`);
+      }
+    }
+    for (const dir of ['core', 'adapters', 'agent']) {
+      for (const file of tsFiles(join(root, dir))) {
+        for (const spec of importsOf(file)) if (/(^|\/)\.\.\/app\//.test(spec)) problems.push(`${relative(root, file)} imports ${spec}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('the version constant matches package.json', async () => {
     const { WRIT_VERSION } = await import('../../core/version.js');
     expect(WRIT_VERSION).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
