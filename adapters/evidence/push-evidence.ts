@@ -7,6 +7,7 @@ import { EvidencePushError, type EvidencePushCode } from '../../core/errors/evid
 import { GitBranchNotFoundError } from '../../core/errors/git-branch-not-found-error.js';
 import { isWritError, type Recovery } from '../../core/errors/writ-error.js';
 import { fetchBranch } from '../git/fetch-branch.js';
+import { scrubError, scrubUrl, secretsOf, TOKEN_USER } from '../git/mask-secrets.js';
 
 export interface PushEvidenceOptions {
   /** Root of the local evidence: files of this appliance are in `<evidenceDir>/<site>/<appliance>/`. */
@@ -45,7 +46,6 @@ export type PushEvidenceResult =
 const ZERO_OID = '0000000000000000000000000000000000000000';
 /** Local ref holding the commit being pushed; the cache's refs/heads/<branch> stays the fetched tip until the push succeeds. */
 const OUTGOING_REF = 'refs/writ-outgoing/evidence';
-const TOKEN_USER = 'x-access-token';
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -380,60 +380,4 @@ function abortableHttp(http: HttpClient, signal: AbortSignal): HttpClient {
       return { ...res, body };
     },
   };
-}
-
-/** The token, URL credentials and their Basic-auth forms: never reported. */
-function secretsOf(url: string, token: string | undefined): string[] {
-  const out: string[] = [];
-  const add = (s: string | undefined) => {
-    if (s && s.length >= 4) out.push(s, encodeURIComponent(s));
-  };
-  if (token) {
-    add(token);
-    add(Buffer.from(`${TOKEN_USER}:${token}`).toString('base64'));
-  }
-  try {
-    const u = new URL(url);
-    const user = decodeURIComponent(u.username);
-    const password = decodeURIComponent(u.password);
-    add(password);
-    if (user || password) add(Buffer.from(`${user}:${password}`).toString('base64'));
-    if (user && !password) add(user);
-  } catch {
-    // not a URL: nothing more to collect
-  }
-  return [...new Set(out)].sort((a, b) => b.length - a.length);
-}
-
-function scrubText(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
-  for (const s of secrets) out = out.split(s).join('***');
-  return out;
-}
-
-function scrubUrl(url: string, secrets: readonly string[]): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return scrubText(u.toString(), secrets);
-  } catch {
-    return scrubText(url, secrets);
-  }
-}
-
-/** Masks secrets in an error chain's messages and stacks, in place, so causes can be logged. */
-function scrubError(e: unknown, secrets: readonly string[]): unknown {
-  const seen = new Set<unknown>();
-  for (let cur: unknown = e; cur && typeof cur === 'object' && !seen.has(cur); cur = (cur as { cause?: unknown }).cause) {
-    seen.add(cur);
-    const err = cur as { message?: unknown; stack?: unknown };
-    try {
-      if (typeof err.message === 'string') err.message = scrubText(err.message, secrets);
-      if (typeof err.stack === 'string') err.stack = scrubText(err.stack, secrets);
-    } catch {
-      // frozen error objects: nothing to scrub in place
-    }
-  }
-  return e;
 }

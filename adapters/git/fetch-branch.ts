@@ -9,6 +9,7 @@ import { GitBranchNotFoundError } from '../../core/errors/git-branch-not-found-e
 import { GitFetchFailedError } from '../../core/errors/git-fetch-failed-error.js';
 import { GitPackTooLargeError } from '../../core/errors/git-pack-too-large-error.js';
 import type { Recovery } from '../../core/errors/writ-error.js';
+import { scrubError, scrubUrl, secretsOf, TOKEN_USER } from './mask-secrets.js';
 
 interface FetchBranchCommon {
   /** Branch name without `refs/heads/`, e.g. `release/clinic-a`. */
@@ -57,8 +58,6 @@ export interface FetchedBranch {
 const DEFAULT_MAX_PACK_BYTES = 256 * 1024 * 1024;
 /** Scratch remote name: isomorphic-git writes its remote-tracking refs (before the pack arrives) under it. */
 const SCRATCH_REMOTE = 'writ-fetch';
-/** The user name GitHub (and our test server) expects with an installation token. */
-const TOKEN_USER = 'x-access-token';
 /** Node/system error codes that mean "the network or the server is having a bad moment". */
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED',
@@ -503,68 +502,4 @@ function errorCode(e: unknown): string | undefined {
     if (typeof code === 'string') return code;
   }
   return undefined;
-}
-
-/** Strings that must never leave this module: the token, URL credentials and their Basic-auth forms. */
-function secretsOf(url: string, token: string | undefined): string[] {
-  const out: string[] = [];
-  const add = (s: string | undefined) => {
-    if (s && s.length >= 4) out.push(s, encodeURIComponent(s));
-  };
-  if (token) {
-    add(token);
-    add(Buffer.from(`${TOKEN_USER}:${token}`).toString('base64'));
-  }
-  try {
-    const u = new URL(url);
-    const user = decodeURIComponent(u.username);
-    const password = decodeURIComponent(u.password);
-    add(password);
-    if (user || password) add(Buffer.from(`${user}:${password}`).toString('base64'));
-    if (user && !password) add(user); // a token passed as the user name
-  } catch {
-    // not a URL: nothing more to collect
-  }
-  return [...new Set(out)].sort((a, b) => b.length - a.length);
-}
-
-function scrubText(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
-  for (const s of secrets) out = out.split(s).join('***');
-  return out;
-}
-
-/** The URL without user info, with any remaining secret text masked. */
-function scrubUrl(url: string, secrets: readonly string[]): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return scrubText(u.toString(), secrets);
-  } catch {
-    return scrubText(url, secrets);
-  }
-}
-
-/**
- * Masks secrets in an error and its causes, in place (message, stack and string fields of `data`),
- * so the cause can be kept for logs without carrying the token (STYLE.md section 3).
- */
-function scrubError(e: unknown, secrets: readonly string[]): unknown {
-  const seen = new Set<unknown>();
-  for (let cur: unknown = e; cur && typeof cur === 'object' && !seen.has(cur); cur = (cur as { cause?: unknown }).cause) {
-    seen.add(cur);
-    const err = cur as { message?: unknown; stack?: unknown; data?: unknown };
-    try {
-      if (typeof err.message === 'string') err.message = scrubText(err.message, secrets);
-      if (typeof err.stack === 'string') err.stack = scrubText(err.stack, secrets);
-      if (err.data && typeof err.data === 'object') {
-        const d = err.data as Record<string, unknown>;
-        for (const [k, v] of Object.entries(d)) if (typeof v === 'string') d[k] = scrubText(v, secrets);
-      }
-    } catch {
-      // frozen error objects: nothing to scrub in place
-    }
-  }
-  return e;
 }
