@@ -21,7 +21,7 @@ import type { RssChildConfig, RssChildResult } from './agent-rss-child.js';
 import { type Benchmark, type BenchRow, formatBenchTable, median, ratioCell } from './bench-table.js';
 import { benchTarget, cheapCheckBundle, recordProblems, runAgentHosts, type BenchHost } from './cheap-check-agent.js';
 import { cheapCheckRuns, cheapCheckSteps, standaloneCheck, type CheapCheckRun } from './cheap-checks.js';
-import { startLoopbackSshd, type LoopbackSshd } from './loopback-sshd.js';
+import { startSshd, type TestSshd } from '../testkit/sshd.js';
 
 export interface AgentChecksOptions {
   log?: (line: string) => void;
@@ -42,7 +42,7 @@ const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
 
 /** What is running or on disk, so Ctrl-C or a kill still removes every sshd, temp dir and child. */
 class Leftovers {
-  readonly sshds: LoopbackSshd[] = [];
+  readonly sshds: TestSshd[] = [];
   readonly dirs: string[] = [];
   readonly children = new Set<ChildProcess>();
   /** Ansible's ControlPersist folders: their ssh masters outlive ansible-playbook by 60 s. */
@@ -90,7 +90,7 @@ export async function agentChecks(options: AgentChecksOptions = {}): Promise<Ben
     left.dirs.push(work);
     // writ-test (Ansible's remote user) must reach remote-tmp; nothing secret lives in `work`.
     chmodSync(work, 0o711);
-    const started = await Promise.allSettled(Array.from({ length: Math.max(...HOST_COUNTS) }, () => startLoopbackSshd()));
+    const started = await Promise.allSettled(Array.from({ length: Math.max(...HOST_COUNTS) }, () => startSshd()));
     for (const s of started) if (s.status === 'fulfilled') left.sshds.push(s.value);
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
@@ -246,7 +246,7 @@ function problemsOf(name: string, out: unknown): string[] {
 }
 
 /** One `ssh … bash -s` per host with `script` on stdin; resolves to its stdout. */
-function floorHost(left: Leftovers, host: BenchHost, sshd: LoopbackSshd, script: string): Promise<string> {
+function floorHost(left: Leftovers, host: BenchHost, sshd: TestSshd, script: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = left.track(spawn('ssh', [
       '-F', '/dev/null', '-i', host.clientKey, '-o', `UserKnownHostsFile=${sshd.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes',
@@ -279,7 +279,7 @@ function playbook(runs: readonly CheapCheckRun[]): string {
 }
 
 /** Inventory and ansible.cfg for `n` hosts; returns the cfg path. */
-function writeAnsibleFiles(work: string, hosts: readonly BenchHost[], sshds: readonly LoopbackSshd[], n: number, remoteTmp: string): string {
+function writeAnsibleFiles(work: string, hosts: readonly BenchHost[], sshds: readonly TestSshd[], n: number, remoteTmp: string): string {
   const inventory = {
     all: {
       hosts: Object.fromEntries(hosts.map((h, i) => [h.id, {
@@ -355,7 +355,7 @@ function closeControlMasters(dir: string): void {
 }
 
 /** Spawns the memory child with `hosts` host ids spread over the sshds and returns its report. */
-async function rssChild(left: Leftovers, work: string, sshds: readonly LoopbackSshd[], hosts: number, checks: number): Promise<RssChildResult> {
+async function rssChild(left: Leftovers, work: string, sshds: readonly TestSshd[], hosts: number, checks: number): Promise<RssChildResult> {
   const config: RssChildConfig = {
     checks, concurrency: AGENT_CONCURRENCY,
     hosts: Array.from({ length: hosts }, (_, i) => {

@@ -4,10 +4,10 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { CycleReport } from '../../core/engine/cycle-report.js';
-import { commitFiles, runGit, startGitHttpServer, type GitHttpServer } from '../helpers/git-http-server.js';
+import { commitFiles, runGit, startGitHttpServer, type GitHttpServer } from '../../testkit/git-http-server.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
 import { scratchRoot } from '../helpers/run-linux-runbook.js';
-import { requireSshTools, startSshd, type TestSshd } from '../helpers/sshd.js';
+import { requireSshTools, startSshd, type TestSshd } from '../../testkit/sshd.js';
 
 // The example clinic of this repository (sites/clinic-northside.yaml) with every policy, runbook and
 // framework as they are, released and served over smart HTTP; its Linux hosts are redirected to a

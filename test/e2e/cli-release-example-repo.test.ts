@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commitFiles } from '../helpers/git-http-server.js';
+import { commitFiles } from '../../testkit/git-http-server.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, startGitHttpServer, type GitHttpServer } from '../helpers/git-http-server.js';
+import { commitFiles, startGitHttpServer, type GitHttpServer } from '../../testkit/git-http-server.js';
 import { miniRepo } from '../helpers/mini-repo.js';
 import { runCli, runCliAsync } from '../helpers/run-cli.js';
 

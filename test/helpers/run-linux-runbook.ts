@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
 import type { Runbook } from '../../core/model/generated/runbook.js';
 import { schemaValidators } from '../../core/validate/schema-validators.js';
-import { TEST_USER, type TestSshd } from './sshd.js';
+import { TEST_USER, type TestSshd } from '../../testkit/sshd.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const LIB = readFileSync(join(ROOT, 'runbooks/linux/lib/writ-result.sh'), 'utf8');

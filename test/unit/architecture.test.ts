@@ -69,6 +69,16 @@ describe('dependency direction (DESIGN.md)', () => {
     expect(problems).toEqual([]);
   });
 
+  it('testkit (test servers shared by tests and benches) is never imported by shipped code', () => {
+    const problems: string[] = [];
+    for (const dir of ['core', 'adapters', 'agent', 'app', 'cli']) {
+      for (const file of tsFiles(join(root, dir))) {
+        for (const spec of importsOf(file)) if (/(^|\/)testkit\//.test(spec)) problems.push(`${relative(root, file)} imports ${spec}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('the version constant matches package.json', async () => {
     const { WRIT_VERSION } = await import('../../core/version.js');
     expect(WRIT_VERSION).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);

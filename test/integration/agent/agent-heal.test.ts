@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CycleReport } from '../../../core/engine/cycle-report.js';
 import { LAB_T0, startAgentLab, type AgentLab } from '../../fixtures/agent/agent-lab.js';
 import { runCli } from '../../helpers/run-cli.js';
-import { requireSshTools, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { requireSshTools, startSshd, type TestSshd } from '../../../testkit/sshd.js';
 
 // `writ agent --once` as a process, against a real loopback sshd and a release served by a real
 // git http-backend: heal, converge, audit, unreachable hosts, failed heals and escalation.

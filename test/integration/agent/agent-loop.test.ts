@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_T0, startAgentLab, type AgentLab } from '../../fixtures/agent/agent-lab.js';
-import { requireSshTools, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { requireSshTools, startSshd, type TestSshd } from '../../../testkit/sshd.js';
 
 // The agent as a service: it loops, logs each cycle, and stops cleanly on SIGTERM.
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CycleReport } from '../../../core/engine/cycle-report.js';
 import { LAB_T0, startAgentLab, type AgentLab } from '../../fixtures/agent/agent-lab.js';
-import { requireSshTools, startSshd, TEST_USER, type TestSshd } from '../../helpers/sshd.js';
+import { requireSshTools, startSshd, TEST_USER, type TestSshd } from '../../../testkit/sshd.js';
 
 // Parameter values written in a site file travel through validate, release, bundle, verify, the
 // agent and SSH as data: a path full of shell syntax is healed byte for byte and nothing in it runs.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgentState } from '../../../core/engine/agent-state.js';
 import { LAB_T0, startAgentLab, type AgentLab } from '../../fixtures/agent/agent-lab.js';
 import { runCli } from '../../helpers/run-cli.js';
-import { requireSshTools, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { requireSshTools, startSshd, type TestSshd } from '../../../testkit/sshd.js';
 
 // The agent is killed with SIGKILL at random moments of a cycle that heals; the next full cycle must
 // converge: the host holds exactly one managed change, the state files still parse, the lock is

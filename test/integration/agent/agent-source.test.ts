@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CycleReport } from '../../../core/engine/cycle-report.js';
 import { LAB_T0, startAgentLab, type AgentLab } from '../../fixtures/agent/agent-lab.js';
-import { runGit } from '../../helpers/git-http-server.js';
-import { requireSshTools, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { runGit } from '../../../testkit/git-http-server.js';
+import { requireSshTools, startSshd, type TestSshd } from '../../../testkit/sshd.js';
 
 // The release source misbehaves (down, dies mid-fetch, rolled back, frozen, never reachable) and the
 // agent keeps enforcing the last release it verified, saying how stale it is; one agent per state dir.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CycleReport } from '../../../core/engine/cycle-report.js';
 import { LAB_T0, startPwshSshd, startWindowsLab, WIN_DRIFTED, WIN_HOST, WIN_RULE, WIN_RUNBOOK, WIN_WANTED, type WindowsLab } from '../../fixtures/agent/windows-lab.js';
-import type { TestSshd } from '../../helpers/sshd.js';
+import type { TestSshd } from '../../../testkit/sshd.js';
 
 // `writ agent --once` as a process against a Windows host reached over powershell-ssh: a loopback
 // sshd whose `powershell` subsystem is pwsh, logged into as the unprivileged writ-test, and a

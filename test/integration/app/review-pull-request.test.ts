@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../../app/config-from-env.js';
 import { startAppServer, type AppServer } from '../../../app/server.js';
-import { commitFiles, runGit } from '../../helpers/git-http-server.js';
-import { startGitHubStandIn, type GitHubStandIn } from '../../helpers/github-stand-in.js';
+import { commitFiles, runGit } from '../../../testkit/git-http-server.js';
+import { startGitHubStandIn, type GitHubStandIn } from '../../../testkit/github-stand-in.js';
 import { miniRepo } from '../../helpers/mini-repo.js';
 
 const SECRET = 'writ-test-webhook-secret-0123456789abcdef';

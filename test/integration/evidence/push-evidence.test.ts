@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEvidenceLog } from '../../../adapters/evidence/evidence-log.js';
 import { pushEvidence, type PushEvidenceOptions } from '../../../adapters/evidence/push-evidence.js';
 import { chainOf, dayOfSeq, GENESIS, lineOk, makeLine, recoveryInput, type SeqInput } from '../../fixtures/evidence/seq-line.mjs';
-import { gitEnv, makeBareRepo, runGit, startGitHttpServer, type GitHttpServer } from '../../helpers/git-http-server.js';
+import { gitEnv, makeBareRepo, runGit, startGitHttpServer, type GitHttpServer } from '../../../testkit/git-http-server.js';
 
 const SITE = 'clinic-test';
 const BRANCH = `writ/evidence/${SITE}`;

@@ -1,6 +1,6 @@
 /**
  * PowerShellTransport against real PowerShell remoting over SSH: a loopback OpenSSH sshd
- * (test/helpers/sshd.ts) whose `powershell` subsystem is this machine's pwsh, logged into as the
+ * (testkit/sshd.ts) whose `powershell` subsystem is this machine's pwsh, logged into as the
  * unprivileged writ-test, driven by the transport's own long-lived pwsh (node-powershell). One sshd
  * and one appliance pwsh for the whole file. Windows runbook text needs Windows cmdlets, so the steps
  * here are small test scripts; what is under test is the path of scripts and values, not the runbooks.
@@ -26,7 +26,7 @@ import { readCheckResult } from '../../../core/exec/read-check-result.js';
 import type { HostSession, HostTarget, StepRequest } from '../../../core/exec/step.js';
 import type { ParamValue } from '../../../core/policy/resolve-host-rules.js';
 import { pwshPath } from '../../helpers/run-windows-runbook.js';
-import { startSshd, TEST_USER, type TestSshd } from '../../helpers/sshd.js';
+import { startSshd, TEST_USER, type TestSshd } from '../../../testkit/sshd.js';
 
 let sshd: TestSshd;
 let transport: PowerShellTransport;

@@ -17,7 +17,7 @@ import type { Parameters, Runbook } from '../../../core/model/generated/runbook.
 import { schemaValidators } from '../../../core/validate/schema-validators.js';
 import { INJECTION_VALUES, UNCARRIABLE_VALUES } from '../../helpers/param-injection-cases.js';
 import { loadLinuxRunbook, scratchRoot } from '../../helpers/run-linux-runbook.js';
-import { requireSshTools, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { requireSshTools, startSshd, type TestSshd } from '../../../testkit/sshd.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const LIB = readFileSync(join(ROOT, 'runbooks/linux/lib/writ-result.sh'), 'utf8');

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commitFiles, gitAsync, makeBareRepo, runGit, startGitHttpServer, type GitHttpServer } from '../../helpers/git-http-server.js';
+import { commitFiles, gitAsync, makeBareRepo, runGit, startGitHttpServer, type GitHttpServer } from '../../../testkit/git-http-server.js';
 
 describe('startGitHttpServer (real git http-backend on loopback)', () => {
   let root: string;

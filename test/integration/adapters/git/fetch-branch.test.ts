@@ -16,7 +16,7 @@ import { GitFetchFailedError } from '../../../../core/errors/git-fetch-failed-er
 import { GitObjectReadError } from '../../../../core/errors/git-object-read-error.js';
 import { GitPackTooLargeError } from '../../../../core/errors/git-pack-too-large-error.js';
 import type { WritError } from '../../../../core/errors/writ-error.js';
-import { commitFiles, gitAsync, makeBareRepo, runGit, startGitHttpServer, type GitHttpServer } from '../../../helpers/git-http-server.js';
+import { commitFiles, gitAsync, makeBareRepo, runGit, startGitHttpServer, type GitHttpServer } from '../../../../testkit/git-http-server.js';
 
 const TOKEN = 'ghs_TestTokenDoNotLeak0123456789';
 const BRANCH = 'release/clinic-a';

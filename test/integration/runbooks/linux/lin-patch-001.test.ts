@@ -15,7 +15,7 @@
 import { copyFileSync, existsSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type TestSshd } from '../../../helpers/sshd.js';
+import { startSshd, type TestSshd } from '../../../../testkit/sshd.js';
 import { loadLinuxRunbook, runLinuxStep, scratchRoot } from '../../../helpers/run-linux-runbook.js';
 
 const rb = loadLinuxRunbook('LIN-PATCH-001');

@@ -10,7 +10,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type TestSshd } from '../../../helpers/sshd.js';
+import { startSshd, type TestSshd } from '../../../../testkit/sshd.js';
 import { loadLinuxRunbook, runLinuxStep, scratchRoot } from '../../../helpers/run-linux-runbook.js';
 
 const rb = loadLinuxRunbook('LIN-SVC-003');

@@ -18,6 +18,8 @@ export interface TestSshd {
   knownHosts: string;
   dir: string;
   stop(): Promise<void>;
+  /** Stops sshd at once and removes its folder, synchronously (for a signal handler). */
+  stopNow(): void;
 }
 
 /** Fails with a clear message when the machine lacks what SSH tests need (never skips). */
@@ -132,6 +134,10 @@ export async function startSshd(options: { extraConfig?: string[] } = {}): Promi
           child.kill('SIGTERM');
           await exited;
         }
+        rmSync(dir, { recursive: true, force: true });
+      },
+      stopNow() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         rmSync(dir, { recursive: true, force: true });
       },
     };
