@@ -36,13 +36,11 @@ export interface PublishReleaseOptions {
   backoffMs?: number;
   /** Time limit of each fetch and each push; default 120000. */
   timeoutMs?: number;
-  /** Release commits walked back from the tip when looking for an earlier release of `policyCommit`; default 200. */
-  historyDepth?: number;
 }
 
 export type PublishReleaseResult =
   | { status: 'released'; release: CommittedRelease; attempts: number }
-  /** The release branch already holds a release of this policy commit (a redelivery, a restart, another instance). */
+  /** The newest release on the branch is already of this policy commit (a redelivery, a restart, another instance). */
   | { status: 'already-released'; version: number; digest: string; branchCommit: string; attempts: number }
   /** prepare() refused the commit; nothing was built or pushed. */
   | { status: 'refused'; attempts: number };
@@ -56,8 +54,8 @@ class PushTimeout extends Error {}
 /**
  * Publishes the release of one policy commit to the release branch of a remote, fast-forward only,
  * with isomorphic-git and a bare cache (nothing is checked out): fetch the branch tip (depth 1) with
- * the release token; if the branch's history (as far as the cache holds it) already has a release
- * of this policy commit, report that release and build nothing; otherwise validate (prepare), build
+ * the release token; if the newest release on it is already of this policy commit, report that
+ * release and build nothing (idempotent across redeliveries, restarts and instances); otherwise validate (prepare), build
  * and sign the next release on top of the tip, and push it only if the remote tip is still the one
  * built on. When another release moved the branch first, start over from a fresh fetch after a
  * backoff, at most `retries` more times. Calls for one gitdir must not overlap (the caller queues).
@@ -99,7 +97,8 @@ async function publish(options: PublishReleaseOptions, safeUrl: string, secrets:
     } catch (e) {
       if (!(e instanceof GitBranchNotFoundError)) {
         const recovery: Recovery = isWritError(e) ? e.recovery : 'backoff';
-        throw new ReleasePushError('REL_PUSH_FAILED', `fetching ${branch} from ${safeUrl} failed: ${e instanceof Error ? e.message : String(e)}`, {
+        const status = isWritError(e) ? e.data['status'] : undefined;
+        throw new ReleasePushError('REL_PUSH_FAILED', `the release identity cannot fetch ${branch} from ${safeUrl}${typeof status === 'number' ? ` (HTTP ${status})` : ''}`, {
           hint: recovery === 'human'
             ? 'Check the release identity: its token file (WRIT_RELEASE_TOKEN_PATH) must hold a token with read and write access to the release branch, and the release URL must name the repository.'
             : 'The git server is unreachable or failing; redeliver the push event (or release with writ release) once it is back.',
@@ -110,8 +109,8 @@ async function publish(options: PublishReleaseOptions, safeUrl: string, secrets:
       await git.deleteRef({ fs, gitdir, ref: `refs/heads/${branch}` }).catch(() => undefined);
     }
 
-    // 2. Already released? Then report that release, whatever happens to the tip later.
-    const earlier = base === null ? undefined : await findRelease(gitdir, base, options.policyCommit, options.historyDepth ?? 200);
+    // 2. Already the newest release? Then report it and build nothing.
+    const earlier = base === null ? undefined : await findRelease(gitdir, base, options.policyCommit);
     if (earlier) return { status: 'already-released', ...earlier, attempts: attempt };
 
     // 3. Validate once; build and sign on top of the tip.
@@ -144,7 +143,7 @@ async function publish(options: PublishReleaseOptions, safeUrl: string, secrets:
       }
       const status = code === 'HttpError' ? Number((e as { data?: { statusCode?: unknown } }).data?.statusCode) : undefined;
       const refused = status === 401 || status === 403 || status === 404 || code === 'GitPushError';
-      throw new ReleasePushError('REL_PUSH_FAILED', `pushing ${branch} to ${safeUrl} failed: ${status ? `HTTP ${status}` : e instanceof Error ? e.message : String(e)}`, {
+      throw new ReleasePushError('REL_PUSH_FAILED', `the release identity cannot push ${branch} to ${safeUrl}${status ? ` (HTTP ${status})` : ''}`, {
         hint: refused
           ? 'The remote refused the release identity (token file WRIT_RELEASE_TOKEN_PATH): give it write access to the release branch (and check branch protection allows it), then redeliver the push event.'
           : 'The git server is unreachable or failing; redeliver the push event once it is back.',
@@ -166,25 +165,14 @@ async function publish(options: PublishReleaseOptions, safeUrl: string, secrets:
 }
 
 /**
- * Walks the release branch back from `tip` (as far as the cache holds commits, at most `depth`)
- * for a release commit of `policyCommit`; returns its version, the digest of its signed targets
- * metadata and its commit.
+ * The release at the branch tip when it is a release of `policyCommit`: its version, the digest of
+ * its signed targets metadata and its commit. Only the tip counts: when the newest release is of
+ * another commit, releasing `policyCommit` again is what brings the branch back to it.
  */
-async function findRelease(gitdir: string, tip: string, policyCommit: string, depth: number): Promise<{ version: number; digest: string; branchCommit: string } | undefined> {
-  let oid: string | undefined = tip;
-  for (let i = 0; oid !== undefined && i < depth; i++) {
-    let commit;
-    try {
-      commit = (await git.readCommit({ fs, gitdir, oid })).commit;
-    } catch {
-      return undefined; // the shallow boundary: history beyond it is not here
-    }
-    const named = releasedPolicyCommit(commit.message);
-    if (named?.policyCommit === policyCommit) {
-      const { blob } = await git.readBlob({ fs, gitdir, oid, filepath: `metadata/${named.version}.targets.json` });
-      return { version: named.version, digest: createHash('sha256').update(blob).digest('hex'), branchCommit: oid };
-    }
-    oid = commit.parent[0];
-  }
-  return undefined;
+async function findRelease(gitdir: string, tip: string, policyCommit: string): Promise<{ version: number; digest: string; branchCommit: string } | undefined> {
+  const { commit } = await git.readCommit({ fs, gitdir, oid: tip });
+  const named = releasedPolicyCommit(commit.message);
+  if (named?.policyCommit !== policyCommit) return undefined;
+  const { blob } = await git.readBlob({ fs, gitdir, oid: tip, filepath: `metadata/${named.version}.targets.json` });
+  return { version: named.version, digest: createHash('sha256').update(blob).digest('hex'), branchCommit: tip };
 }
