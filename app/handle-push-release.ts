@@ -23,7 +23,7 @@ interface PushPayload {
   ref: string;
   after: string;
   deleted?: boolean;
-  repository: { default_branch: string };
+  repository?: { default_branch?: string };
 }
 
 /** One release at a time per repository: the tail of each repository's queue. */
@@ -58,15 +58,15 @@ export function handlePushRelease(app: Probot, options: { now: () => Date; relea
     const { owner, repo } = context.repo();
     const commit = payload.after;
     const base = { event: 'push', repo: `${owner}/${repo}`, commit };
-    const defaultRef = `refs/heads/${payload.repository.default_branch}`;
-    if (payload.ref !== defaultRef || payload.deleted === true || !SHA.test(commit) || /^0+$/.test(commit)) {
+    const defaultBranch = payload.repository?.default_branch;
+    if (typeof defaultBranch !== 'string' || defaultBranch === '' || payload.ref !== `refs/heads/${defaultBranch}` || payload.deleted === true || !SHA.test(commit) || /^0+$/.test(commit)) {
       app.log.debug({ ...base, reason_code: 'WH_EVENT_IGNORED', ref: payload.ref }, 'not a push to the default branch');
       return;
     }
     const request = context.octokit.request as unknown as GitHubRequest;
     const key = `${owner}/${repo}`.toLowerCase();
     const previous = queues.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => releaseCommit(app, config, options.now(), request, { owner, repo, commit, branch: payload.repository.default_branch }));
+    const run = previous.catch(() => undefined).then(() => releaseCommit(app, config, options.now(), request, { owner, repo, commit, branch: defaultBranch }));
     queues.set(key, run);
     try {
       await run;
@@ -136,7 +136,7 @@ async function releaseCommit(app: Probot, config: AppReleaseConfig, now: Date, r
   const digest = result.status === 'released' ? result.release.digest : result.digest;
   const fields = { ...base, release_version: version, release_digest: digest };
   if (result.status === 'released') {
-    app.log.info({ ...fields, release_commit: result.release.branchCommit, sites: result.release.sites.length, attempts: result.attempts }, 'released');
+    app.log.info({ ...fields, reason_code: 'WH_RELEASED', release_commit: result.release.branchCommit, sites: result.release.sites.length, attempts: result.attempts }, 'released');
   } else {
     app.log.info({ ...fields, reason_code: 'WH_RELEASE_ALREADY_DONE', release_commit: result.branchCommit }, 'this commit was already released; status reported again');
   }

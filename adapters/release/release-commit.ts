@@ -143,7 +143,12 @@ export async function commitRelease(options: CommitReleaseOptions): Promise<Comm
   };
 }
 
-/** The release commit message; `Policy commit:` names the released source (see releasedPolicyCommit). */
+/**
+ * The release commit message; `Policy commit:` names the released source (see releasedPolicyCommit).
+ *
+ * @example
+ * releaseMessage(3, sha, ['clinic-a']); // 'writ release 3\n\nPolicy commit: <sha>\nSites: clinic-a\n'
+ */
 export function releaseMessage(version: number, policyCommit: string, sites: readonly string[]): string {
   return `writ release ${version}\n\nPolicy commit: ${policyCommit}\nSites: ${sites.join(', ')}\n`;
 }

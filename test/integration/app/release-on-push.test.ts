@@ -162,7 +162,7 @@ describe('the App releases a push to the default branch', () => {
     expect(gh.calls.every((c) => !c.authorization.includes(RELEASE_TOKEN))).toBe(true);
     expect(runGit(work, ['log', '-1', '--format=%B', BRANCH])).toContain(`Policy commit: ${released}`);
     const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'released');
-    expect(line).toMatchObject({ event: 'push', repo: `${OWNER}/${REPO}`, commit: released, release_version: 1, release_digest: digest });
+    expect(line).toMatchObject({ event: 'push', reason_code: 'WH_RELEASED', repo: `${OWNER}/${REPO}`, commit: released, release_version: 1, release_digest: digest });
   }, 120_000);
 
   it('answers a replayed delivery without releasing or reporting again', async () => {
@@ -255,6 +255,17 @@ describe('the App releases a push to the default branch', () => {
   }, 120_000);
 });
 
+describe('concurrent deliveries', () => {
+  it('releases a commit once when its push arrives twice at the same time', async () => {
+    const head = commitFiles(work, { 'policies/L1-TEST-001.yaml': rule.replace('max_tries: 4', 'max_tries: 9') }, 'merge #3');
+    const answers = await Promise.all([deliver('push', pushPayload(head)), deliver('push', pushPayload(head))]);
+    expect(answers.map((a) => a.status)).toEqual([202, 202]);
+    expect(runGit(work, ['log', '--format=%s', '-2', BRANCH]).split('\n')).toEqual(['writ release 4', 'writ release 3']);
+    expect(statusesOf(head).filter((s) => s.state === 'success').map((s) => s.description)).toEqual([expect.stringContaining('version 4'), expect.stringContaining('version 4')]);
+    expect((await verifyPublished())).toMatchObject({ version: 4, commit: head });
+  }, 120_000);
+});
+
 describe('publishRelease (fast-forward only)', () => {
   it('rebuilds on the new tip when another release lands between its fetch and its push', async () => {
     const signers = loadReleaseSigners(keys);
@@ -279,13 +290,13 @@ describe('publishRelease (fast-forward only)', () => {
         return prepare(a)();
       },
     });
-    expect(inner).toMatchObject({ status: 'released', attempts: 1, release: { version: 4 } });
-    expect(outer).toMatchObject({ status: 'released', attempts: 2, release: { version: 5, parent: inner!.status === 'released' ? inner!.release.branchCommit : '' } });
-    expect(runGit(work, ['log', '--format=%s', '-3', BRANCH]).split('\n')).toEqual(['writ release 5', 'writ release 4', 'writ release 3']);
+    expect(inner).toMatchObject({ status: 'released', attempts: 1, release: { version: 5 } });
+    expect(outer).toMatchObject({ status: 'released', attempts: 2, release: { version: 6, parent: inner!.status === 'released' ? inner!.release.branchCommit : '' } });
+    expect(runGit(work, ['log', '--format=%s', '-3', BRANCH]).split('\n')).toEqual(['writ release 6', 'writ release 5', 'writ release 4']);
     // Again for a, from a fresh cache (a restart, another instance): a is the newest release, nothing is built or pushed.
     const pushes = pushRequests().length;
     const again = await publishRelease({ ...common, gitdir: join(dir, 'instance-c.git'), policyCommit: a, prepare: async () => { throw new Error('must not validate again'); } });
-    expect(again).toMatchObject({ status: 'already-released', version: 5, attempts: 1 });
+    expect(again).toMatchObject({ status: 'already-released', version: 6, attempts: 1 });
     expect(pushRequests().length).toBe(pushes);
   }, 120_000);
 });
