@@ -81,8 +81,14 @@ interface Target { owner: string; repo: string; commit: string; branch: string }
 async function releaseCommit(app: Probot, config: AppReleaseConfig, now: Date, request: GitHubRequest, t: Target): Promise<void> {
   const base = { event: 'push', repo: `${t.owner}/${t.repo}`, commit: t.commit };
   // A redelivered or late push must not roll the release back: only the branch's head is released.
-  const { data: ref } = await request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: t.owner, repo: t.repo, ref: `heads/${t.branch}` });
-  const head = (ref as { object?: { sha?: string } }).object?.sha;
+  let head: string | undefined;
+  try {
+    const { data: ref } = await request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: t.owner, repo: t.repo, ref: `heads/${t.branch}` });
+    head = (ref as { object?: { sha?: string } }).object?.sha;
+  } catch (e) {
+    app.log.error({ ...base, reason_code: 'WH_RELEASE_FAILED', err: e }, 'cannot read the default branch head; nothing was released');
+    throw e;
+  }
   if (head !== t.commit) {
     app.log.info({ ...base, reason_code: 'WH_RELEASE_SUPERSEDED', head }, 'the default branch moved on; its newer head is released instead');
     return;
@@ -92,13 +98,15 @@ async function releaseCommit(app: Probot, config: AppReleaseConfig, now: Date, r
       owner: t.owner, repo: t.repo, sha: t.commit, state, context: RELEASE_STATUS_CONTEXT,
       description: description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION - 1)}…` : description,
     });
-  await status('pending', `writ is releasing this commit to ${config.branch}`);
 
-  const url = releaseGitUrl(config.gitUrlTemplate, t.owner, t.repo);
+  let url = '';
   let token: string | undefined;
   let errors: Finding[] = [];
   let result: PublishReleaseResult;
   try {
+    // Needs statuses: write (app/app.yml); without it this throws and the release stops here.
+    await status('pending', `writ is releasing this commit to ${config.branch}`);
+    url = releaseGitUrl(config.gitUrlTemplate, t.owner, t.repo);
     const signers = loadReleaseSigners(config.keysDir);
     token = readReleaseToken(config.tokenPath);
     const gitdir = join(config.stateDir, 'release', t.owner.toLowerCase(), `${t.repo.toLowerCase()}.git`);
