@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AppConfigError, WeakSecretError } from './app-errors.js';
+import { releaseConfigFromEnv, type AppReleaseConfig } from './release-config.js';
 
 /** Shortest webhook secret accepted, in bytes (UTF-8). */
 export const MIN_SECRET_BYTES = 32;
@@ -23,12 +24,15 @@ export interface AppConfig {
   /** Fixed reference time for waiver expiry (WRIT_NOW), else the clock per review. */
   now?: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** Release on push to the default branch (WRIT_RELEASE_*, see release-config.ts); absent: releases are off. */
+  release?: AppReleaseConfig;
 }
 
 /**
  * Reads the App configuration: APP_ID, PRIVATE_KEY_PATH (or PRIVATE_KEY), WEBHOOK_SECRET, GHE_HOST
  * (+ GHE_PROTOCOL) as Probot does, and WRIT_APP_INSTALLATIONS (comma-separated ids, required),
- * WRIT_APP_REPOSITORIES (comma-separated owner/name), WRIT_APP_MAX_BODY_BYTES, WRIT_NOW, LOG_LEVEL.
+ * WRIT_APP_REPOSITORIES (comma-separated owner/name), WRIT_APP_MAX_BODY_BYTES, WRIT_NOW, LOG_LEVEL,
+ * and the optional release settings (WRIT_RELEASE_*, WRIT_APP_STATE_DIR: releaseConfigFromEnv).
  * Throws WeakSecretError for a missing, default or short secret, AppConfigError for anything else.
  *
  * @example
@@ -92,8 +96,10 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
   if (!(levels as readonly string[]).includes(level)) throw new AppConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}`, { hint: 'Leave LOG_LEVEL unset for info.' });
 
+  const release = releaseConfigFromEnv(env, { host: gheHost ?? 'github.com', protocol });
   return {
     appId: Number(appIdText), privateKey, webhookSecret: secret, baseUrl, installations, repositories, maxBodyBytes,
+    ...(release ? { release } : {}),
     ...(env['WRIT_NOW'] ? { now: env['WRIT_NOW'] } : {}),
     logLevel: level as AppConfig['logLevel'],
   };

@@ -1,5 +1,7 @@
 import type { ApplicationFunction } from 'probot';
 import type { GitHubRequest } from './github-request.js';
+import { handlePushRelease } from './handle-push-release.js';
+import type { AppReleaseConfig } from './release-config.js';
 import { reviewPullRequest, type PullRequestRef } from './review-pull-request.js';
 
 /** Pull request actions that get a review. */
@@ -15,8 +17,9 @@ interface PrLike { number: number; head: { sha: string }; base: { sha: string } 
  * @example
  * await probot.load(writApp({ now: () => new Date() }));
  */
-export function writApp(options: { now: () => Date }): ApplicationFunction {
+export function writApp(options: { now: () => Date; release?: AppReleaseConfig | undefined }): ApplicationFunction {
   return (app) => {
+    handlePushRelease(app, options);
     const review = async (request: GitHubRequest, pr: PullRequestRef, event: string) => {
       const started = Date.now();
       try {

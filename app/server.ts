@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Probot } from 'probot';
+import { Probot, type Logger } from 'probot';
 import type { AppConfig } from './config-from-env.js';
 import { writApp } from './handle-pull-request.js';
 import { verifyWebhook } from './verify-webhook.js';
@@ -31,10 +31,10 @@ export interface AppServer {
  * @example
  * const server = await startAppServer(configFromEnv(process.env), { host: '127.0.0.1', port: 3000 });
  */
-export async function startAppServer(config: AppConfig, listen: { host?: string; port?: number } = {}): Promise<AppServer> {
-  const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.baseUrl, logLevel: config.logLevel });
+export async function startAppServer(config: AppConfig, listen: { host?: string; port?: number; /** A pino logger instead of stdout (tests read the log). */ log?: Logger } = {}): Promise<AppServer> {
+  const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.baseUrl, logLevel: config.logLevel, ...(listen.log ? { log: listen.log } : {}) });
   const fixedNow = config.now === undefined ? undefined : new Date(config.now);
-  await probot.load(writApp({ now: () => fixedNow ?? new Date() }));
+  await probot.load(writApp({ now: () => fixedNow ?? new Date(), release: config.release }));
   const log = probot.log;
   const seen = new Map<string, true>();
   const inFlight = new Set<Promise<void>>();

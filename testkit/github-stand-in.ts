@@ -41,14 +41,19 @@ export interface GitHubStandIn {
   calls: GitHubCall[];
   checkRuns: StandInCheckRun[];
   stop(): Promise<void>;
+  /** Commit statuses created (`POST /repos/{o}/{r}/statuses/{sha}`), in order. */
+  statuses: StandInStatus[];
 }
+
+export interface StandInStatus { id: number; sha: string; state: string; context: string; description: string | null }
 
 const TOKEN = 'ghs_standInInstallationToken0000000000';
 
 /**
  * A GitHub REST API stand-in on 127.0.0.1 for the App's tests. Serves the routes the App uses from
  * a local git repository (`git/trees` recursive, `git/blobs`, `pulls/{n}/files`), mints
- * installation tokens for a valid App JWT, keeps check runs, and records every call. Unknown routes
+ * installation tokens for a valid App JWT, keeps check runs and commit statuses, answers
+ * `git/ref/heads/{branch}` from the local repository's branches, and records every call. Unknown routes
  * answer 404 and are recorded too, so a test sees unexpected calls. Under `/api/v3` like GHES.
  *
  * @example
@@ -57,6 +62,7 @@ const TOKEN = 'ghs_standInInstallationToken0000000000';
 export async function startGitHubStandIn(options: GitHubStandInOptions): Promise<GitHubStandIn> {
   const calls: GitHubCall[] = [];
   const checkRuns: StandInCheckRun[] = [];
+  const statuses: StandInStatus[] = [];
   const publicKey = createPublicKey(options.appPublicKeyPem);
   const repoPrefix = `/api/v3/repos/${options.owner}/${options.repo}`;
 
@@ -125,6 +131,24 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
         }
         return send(200, run);
       }
+      if (req.method === 'POST' && (m = /^\/statuses\/([0-9a-f]{40})$/.exec(rest))) {
+        const b = body as { state?: string; context?: string; description?: string; target_url?: string };
+        if (!['error', 'failure', 'pending', 'success'].includes(b.state ?? '')) return send(422, { message: 'Validation Failed' });
+        if ((b.description ?? '').length > 140) return send(422, { message: 'description is too long (maximum is 140 characters)' });
+        const status: StandInStatus = { id: 5000 + statuses.length, sha: m[1]!, state: b.state!, context: b.context ?? 'default', description: b.description ?? null };
+        statuses.push(status);
+        return send(201, status);
+      }
+      // Octokit sends `{ref}` URL-encoded (heads%2Fmain), as GitHub accepts it.
+      if (req.method === 'GET' && (m = /^\/git\/ref\/heads\/([A-Za-z0-9._/-]+)$/.exec(decodeURIComponent(rest)))) {
+        let sha: string;
+        try {
+          sha = runGit(options.gitDir, ['rev-parse', '--verify', '--quiet', `refs/heads/${m[1]}^{commit}`]);
+        } catch {
+          return send(404, { message: 'Not Found' });
+        }
+        return send(200, { ref: `refs/heads/${m[1]}`, object: { type: 'commit', sha } });
+      }
       return send(404, { message: 'Not Found' });
     }).catch((e: unknown) => {
       res.writeHead(500).end(String(e));
@@ -136,6 +160,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     host: `127.0.0.1:${port}`,
     calls,
     checkRuns,
+    statuses,
     stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -10,17 +10,21 @@ export interface ReleaseBranchState {
   head: string | null;
 }
 
+/** Where a repository's objects are: a work tree (`dir`, objects in `dir/.git`) or a bare git directory. */
+export type GitLocation = { dir: string; gitdir?: undefined } | { gitdir: string; dir?: undefined };
+
 /**
  * Reads the release branch of a repository (paths, blob ids, and the bytes of metadata/ files)
- * without a checkout.
+ * without a checkout. `at` is a work tree folder or a GitLocation (a bare cache).
  *
  * @example
  * const state = await readReleaseBranch('/srv/policy', 'writ/releases');
  */
-export async function readReleaseBranch(dir: string, branch: string): Promise<ReleaseBranchState> {
+export async function readReleaseBranch(at: string | GitLocation, branch: string): Promise<ReleaseBranchState> {
+  const where = typeof at === 'string' ? { dir: at } : at;
   let head: string;
   try {
-    head = await git.resolveRef({ fs, dir, ref: `refs/heads/${branch}` });
+    head = await git.resolveRef({ fs, ...where, ref: `refs/heads/${branch}` });
   } catch {
     return { tree: { paths: new Set(), metadata: new Map() }, oids: new Map(), head: null };
   }
@@ -28,28 +32,33 @@ export async function readReleaseBranch(dir: string, branch: string): Promise<Re
   const metadata = new Map<string, Uint8Array>();
   const cache = {};
   const walk = async (treeOid: string, prefix: string): Promise<void> => {
-    const { tree } = await git.readTree({ fs, dir, oid: treeOid, cache });
+    const { tree } = await git.readTree({ fs, ...where, oid: treeOid, cache });
     for (const e of tree) {
       const path = prefix + e.path;
       if (e.type === 'tree') await walk(e.oid, `${path}/`);
       else if (e.type === 'blob') {
         oids.set(path, e.oid);
-        if (path.startsWith('metadata/')) metadata.set(path, (await git.readBlob({ fs, dir, oid: e.oid, cache })).blob);
+        if (path.startsWith('metadata/')) metadata.set(path, (await git.readBlob({ fs, ...where, oid: e.oid, cache })).blob);
       }
     }
   };
-  const commit = await git.readCommit({ fs, dir, oid: head, cache });
+  const commit = await git.readCommit({ fs, ...where, oid: head, cache });
   await walk(commit.commit.tree, '');
   return { tree: { paths: new Set(oids.keys()), metadata }, oids, head };
 }
 
 /**
  * Commits a new state of the release branch: the given new files plus kept files by blob id, as
- * a child of the current head, then moves the branch. Nothing is checked out.
+ * a child of the current head, then moves the branch (or `ref`, when given: a bare cache keeps its
+ * branch ref at the remote's tip until a push succeeds). Nothing is checked out.
+ *
+ * @example
+ * const commit = await writeReleaseCommit({ dir, branch: 'writ/releases', parent, files, kept, message, author, now });
  */
-export async function writeReleaseCommit(options: {
-  dir: string;
+export async function writeReleaseCommit(options: GitLocation & {
   branch: string;
+  /** Ref to point at the new commit; default `refs/heads/<branch>`. */
+  ref?: string;
   parent: string | null;
   files: ReadonlyMap<string, Uint8Array>;
   kept: ReadonlyMap<string, string>;
@@ -57,9 +66,9 @@ export async function writeReleaseCommit(options: {
   author: { name: string; email: string };
   now: Date;
 }): Promise<string> {
-  const { dir } = options;
+  const dir: GitLocation = options.gitdir !== undefined ? { gitdir: options.gitdir } : { dir: options.dir };
   const entries = new Map<string, string>(options.kept);
-  for (const [path, bytes] of options.files) entries.set(path, await git.writeBlob({ fs, dir, blob: bytes }));
+  for (const [path, bytes] of options.files) entries.set(path, await git.writeBlob({ fs, ...dir, blob: bytes }));
 
   interface Node { blobs: Map<string, string>; dirs: Map<string, Node> }
   const root: Node = { blobs: new Map(), dirs: new Map() };
@@ -77,14 +86,14 @@ export async function writeReleaseCommit(options: {
     const tree: { mode: string; path: string; oid: string; type: 'blob' | 'tree' }[] = [];
     for (const [name, child] of node.dirs) tree.push({ mode: '040000', path: name, oid: await writeNode(child), type: 'tree' });
     for (const [name, oid] of node.blobs) tree.push({ mode: '100644', path: name, oid, type: 'blob' });
-    return git.writeTree({ fs, dir, tree });
+    return git.writeTree({ fs, ...dir, tree });
   };
   const treeOid = await writeNode(root);
   const person = { ...options.author, timestamp: Math.floor(options.now.getTime() / 1000), timezoneOffset: 0 };
   const commit = await git.writeCommit({
-    fs, dir,
+    fs, ...dir,
     commit: { message: options.message, tree: treeOid, parent: options.parent ? [options.parent] : [], author: person, committer: person },
   });
-  await git.writeRef({ fs, dir, ref: `refs/heads/${options.branch}`, value: commit, force: true });
+  await git.writeRef({ fs, ...dir, ref: options.ref ?? `refs/heads/${options.branch}`, value: commit, force: true });
   return commit;
 }

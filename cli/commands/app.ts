@@ -7,7 +7,8 @@ import type { CliIo } from '../io.js';
 export const APP_HELP = `Usage: writ app [--host ADDR] [--port N]
 
 Starts the writ GitHub App (Probot): reviews pull requests with a check run per head commit
-(findings as line annotations, the plan as the summary). Configured by environment:
+(findings as line annotations, the plan as the summary) and, when the release settings are given,
+releases every push to the default branch (writ/release commit status). Configured by environment:
 
   APP_ID                   the App's id (required)
   PRIVATE_KEY_PATH         the App's private key .pem (or PRIVATE_KEY with its text) (required)
@@ -18,6 +19,14 @@ Starts the writ GitHub App (Probot): reviews pull requests with a check run per 
   WRIT_APP_MAX_BODY_BYTES  largest webhook body accepted (default: 25 MB)
   WRIT_NOW                 fixed reference time for waiver expiry
   LOG_LEVEL                trace, debug, info (default), warn, error, fatal
+
+Release on push (optional; without the first two, releases are off):
+  WRIT_RELEASE_KEYS_DIR    online signing keys and roots/ (what writ keys init makes), absolute path
+  WRIT_RELEASE_TOKEN_PATH  file (mode 0600, not a link) with the release identity's token, a
+                           separate identity from the App allowed to push the release branch only
+  WRIT_APP_STATE_DIR       folder for the App's git caches (required with releases)
+  WRIT_RELEASE_GIT_URL     clone URL template (default https://<GHE_HOST or github.com>/{owner}/{repo}.git)
+  WRIT_RELEASE_BRANCH      release branch (default writ/releases)
 
 Options:
   --host ADDR   address to listen on (default: 127.0.0.1; put a TLS proxy in front)
@@ -55,6 +64,9 @@ export async function appCommand(argv: readonly string[], io: CliIo): Promise<nu
   const config = configFromEnv(io.env);
   const server = await startAppServer(config, { host: values.host, port });
   io.stdout(`writ app listening on ${server.url}\n`);
+  io.stdout(config.release
+    ? `releases on: a push to the default branch is released to ${config.release.branch} (${config.release.gitUrlTemplate})\n`
+    : 'releases off: WRIT_RELEASE_KEYS_DIR and WRIT_RELEASE_TOKEN_PATH are not set; pushes are ignored\n');
   await new Promise<void>((resolve) => {
     if (io.onSignal) io.onSignal(() => resolve());
     else {

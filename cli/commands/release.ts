@@ -3,18 +3,12 @@ import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import git from 'isomorphic-git';
-import { ReleaseError } from '../../core/errors/release-error.js';
 import { UsageError } from '../../core/errors/writ-error.js';
 import { DEFAULT_LOAD_LIMITS } from '../../core/load/source-file.js';
-import { collectScripts } from '../../core/lint/collect-scripts.js';
-import { buildRelease, DEFAULT_EXPIRY } from '../../core/release/build-release.js';
-import { sealSiteTargets } from '../../core/release/seal-site-targets.js';
-import type { TopRole } from '../../core/release/signer.js';
-import { validateRepo } from '../../core/validate/validate-repo.js';
+import { DEFAULT_EXPIRY } from '../../core/release/build-release.js';
 import { referenceTime } from '../../adapters/clock/system-clock.js';
-import { readReleaseBranch, writeReleaseCommit } from '../../adapters/git/release-branch.js';
 import { readTreeFiles } from '../../adapters/git/read-tree-files.js';
-import { loadRoleSigners, loadRootHistory } from '../../adapters/keys/key-dir.js';
+import { commitRelease, loadReleaseSigners, validateReleaseSource } from '../../adapters/release/release-commit.js';
 import { runShellcheck } from '../../adapters/shellcheck/run-shellcheck.js';
 import type { CliIo } from '../io.js';
 
@@ -68,15 +62,11 @@ export async function releaseCommand(argv: readonly string[], io: CliIo): Promis
   });
   const keysDir = resolve(io.cwd, values.keys);
 
-  const signers = { targets: loadRoleSigners(keysDir, 'targets'), snapshot: loadRoleSigners(keysDir, 'snapshot'), timestamp: loadRoleSigners(keysDir, 'timestamp') };
-  for (const role of ['targets', 'snapshot', 'timestamp'] as const) {
-    if (signers[role].length === 0) throw new ReleaseError('REL_KEYS_INVALID', `no ${role} key in ${keysDir}`, { hint: `Expected ${role}-1.key there (writ keys init makes it).` });
-  }
+  const signers = loadReleaseSigners(keysDir);
 
   const tree = await readTreeFiles(repoDir, values.rev!, { maxFileBytes: DEFAULT_LOAD_LIMITS.maxFileBytes });
   const cacheDir = values['cache-dir'] ?? join(io.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'writ', 'shellcheck');
-  const validated = await validateRepo(tree.files, { now, shellcheck: (scripts) => runShellcheck(scripts, { cacheDir }) });
-  const errors = [...tree.findings, ...validated.findings].filter((f) => f.severity === 'error');
+  const { errors, repo } = await validateReleaseSource(tree, { now, shellcheck: (scripts) => runShellcheck(scripts, { cacheDir }) });
   if (errors.length > 0) {
     // A tree that fails validation is a finding the user acts on (exit 1), not a crash.
     io.stderr(`writ: REL_VALIDATION_FAILED: commit ${tree.commit.slice(0, 12)} fails validation with ${errors.length} error(s); nothing was released
@@ -86,44 +76,13 @@ export async function releaseCommand(argv: readonly string[], io: CliIo): Promis
     return 1;
   }
 
-  const state = await readReleaseBranch(gitRoot, values.branch!);
-  const roots = new Map<number, Uint8Array>();
-  for (const path of state.tree.paths) {
-    const m = /^metadata\/(\d+)\.root\.json$/.exec(path);
-    if (m) roots.set(Number(m[1]), state.tree.metadata.get(path)!);
-  }
-  for (const [v, bytes] of loadRootHistory(keysDir)) {
-    const published = roots.get(v);
-    if (published && Buffer.compare(Buffer.from(published), Buffer.from(bytes)) !== 0) {
-      throw new ReleaseError('REL_KEYS_INVALID', `root version ${v} in ${keysDir} differs from the one already published`, { hint: 'A published root version never changes; rotate to a new version instead.' });
-    }
-    roots.set(v, bytes);
-  }
-  if (roots.size === 0) throw new ReleaseError('REL_KEYS_INVALID', `no root metadata in ${keysDir}/roots`, { hint: 'Run writ keys init first.' });
-  const newest = JSON.parse(new TextDecoder().decode(roots.get(Math.max(...roots.keys()))!)) as { signed: { roles: Record<TopRole, { keyids: string[] }> } };
-  for (const role of ['targets', 'snapshot', 'timestamp'] as const) {
-    for (const s of signers[role]) {
-      if (!newest.signed.roles[role].keyids.includes(s.keyId)) {
-        throw new ReleaseError('REL_KEYS_INVALID', `the ${role} key ${s.keyId.slice(0, 12)} in ${keysDir} is not a ${role} key of the newest root`, { hint: 'Use the keys the root lists, or rotate the root to include this key.' });
-      }
-    }
-  }
-
-  const { scripts } = collectScripts(validated.repo);
-  const targets = sealSiteTargets(validated.repo, scripts, tree.commit);
-  const built = buildRelease({ previous: state.tree, roots, targets, now, expiry, signers });
-  const kept = new Map(built.kept.map((p) => [p, state.oids.get(p)!]));
-  const commit = await writeReleaseCommit({
-    dir: gitRoot, branch: values.branch!, parent: state.head, files: built.files, kept,
-    message: `writ release ${built.version}\n\nPolicy commit: ${tree.commit}\nSites: ${targets.map((t) => t.site).join(', ')}\n`,
-    author: { name: 'writ release', email: 'release@writ.invalid' }, now,
-  });
-  const result = { release_version: built.version, branch: values.branch, branch_commit: commit, policy_commit: tree.commit, sites: targets.map((t) => ({ site: t.site, bundle_sha256: t.bundleSha256 })), expires: built.expires };
+  const done = await commitRelease({ at: { dir: gitRoot }, branch: values.branch!, keysDir, signers, repo, policyCommit: tree.commit, now, expiry });
+  const result = { release_version: done.version, branch: values.branch, branch_commit: done.branchCommit, policy_commit: tree.commit, sites: done.sites.map((t) => ({ site: t.site, bundle_sha256: t.bundleSha256 })), expires: done.expires };
   if (values.format === 'json') io.stdout(JSON.stringify(result, null, 2) + '\n');
   else {
-    io.stdout(`Released version ${built.version} of policy commit ${tree.commit.slice(0, 12)} to ${values.branch} (${commit.slice(0, 12)})\n` +
-      targets.map((t) => `  ${t.site.padEnd(24)} sha256:${t.bundleSha256.slice(0, 16)}…\n`).join('') +
-      `  fresh until ${built.expires.timestamp} (timestamp); targets expire ${built.expires.targets}\n`);
+    io.stdout(`Released version ${done.version} of policy commit ${tree.commit.slice(0, 12)} to ${values.branch} (${done.branchCommit.slice(0, 12)})\n` +
+      done.sites.map((t) => `  ${t.site.padEnd(24)} sha256:${t.bundleSha256.slice(0, 16)}…\n`).join('') +
+      `  fresh until ${done.expires.timestamp} (timestamp); targets expire ${done.expires.targets}\n`);
   }
   return 0;
 }

@@ -75,6 +75,8 @@ export const RELEASE_CODES: readonly LintCode[] = [
   { code: 'REL_METADATA_INVALID', title: 'Metadata invalid', help: 'Release metadata is not valid TUF metadata; do not use the release.' },
   { code: 'REL_VALIDATION_FAILED', title: 'Policy fails validation', help: 'writ release refuses a commit that fails writ validate; fix and commit first.' },
   { code: 'REL_KEYS_INVALID', title: 'Key problem', help: 'A key file is missing, unreadable by its owner only, not Ed25519, or not listed by the root.' },
+  { code: 'REL_PUSH_FAILED', title: 'Release not pushed', help: 'The release remote could not be fetched or refused the push (credentials, URL, network); nothing was published. Check the release identity\'s token and its write access to the release branch.' },
+  { code: 'REL_PUSH_REJECTED', title: 'Release branch kept moving', help: 'Every attempt found the release branch moved by another release; nothing was published. Release again.' },
 ];
 
 /** Every code writ validate can report (shellcheck's LINT_SH_SC#### codes come on top). */

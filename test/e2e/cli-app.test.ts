@@ -24,7 +24,7 @@ describe('writ app', () => {
     `);
   });
 
-  it('starts on 127.0.0.1, prints its URL, answers health checks and stops on SIGTERM', async () => {
+  it('starts on 127.0.0.1, prints its URL and that releases are off, answers health checks and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, [join(import.meta.dirname, '../../cli/bin/writ.js'), 'app', '--port', '0'], {
       env: { PATH: process.env['PATH'] ?? '', HOME: dir, ...ENV, WEBHOOK_SECRET: 'k'.repeat(40) } as Record<string, string>,
     });
@@ -32,8 +32,9 @@ describe('writ app', () => {
       let out = '';
       child.stdout.on('data', (d) => {
         out += String(d);
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/github\/webhooks)/.exec(out);
-        if (m) resolve(m[1]!);
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/github\/webhooks)\n/.exec(out);
+        // Without the release settings it says, once, that pushes are not released.
+        if (m && out.includes('\nreleases off: WRIT_RELEASE_KEYS_DIR and WRIT_RELEASE_TOKEN_PATH are not set; pushes are ignored\n')) resolve(m[1]!);
       });
       child.on('exit', (code) => reject(new Error(`exited ${code}`)));
     });
