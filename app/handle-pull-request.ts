@@ -1,5 +1,6 @@
 import type { ApplicationFunction } from 'probot';
 import type { GitHubRequest } from './github-request.js';
+import { handlePushEscalations } from './handle-push-escalations.js';
 import { reviewPullRequest, type PullRequestRef } from './review-pull-request.js';
 
 /** Pull request actions that get a review. */
@@ -17,6 +18,7 @@ interface PrLike { number: number; head: { sha: string }; base: { sha: string } 
  */
 export function writApp(options: { now: () => Date }): ApplicationFunction {
   return (app) => {
+    handlePushEscalations(app);
     const review = async (request: GitHubRequest, pr: PullRequestRef, event: string) => {
       const started = Date.now();
       try {
