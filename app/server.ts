@@ -31,8 +31,8 @@ export interface AppServer {
  * @example
  * const server = await startAppServer(configFromEnv(process.env), { host: '127.0.0.1', port: 3000 });
  */
-export async function startAppServer(config: AppConfig, listen: { host?: string; port?: number } = {}): Promise<AppServer> {
-  const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.baseUrl, logLevel: config.logLevel });
+export async function startAppServer(config: AppConfig, listen: { host?: string; port?: number; log?: Probot['log'] } = {}): Promise<AppServer> {
+  const probot = new Probot({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.baseUrl, logLevel: config.logLevel, ...(listen.log ? { log: listen.log } : {}) });
   const fixedNow = config.now === undefined ? undefined : new Date(config.now);
   await probot.load(writApp({ now: () => fixedNow ?? new Date() }));
   const log = probot.log;

@@ -64,8 +64,11 @@ export interface SignalRefusal {
   problem: string;
 }
 
-/** Host ids and rule ids the App accepts in issue titles, labels and markers: no spaces, quotes, `<`, `>` or `!`. */
-const ID_TEXT = /^[A-Za-z0-9][A-Za-z0-9._:@+/-]{0,127}$/;
+/**
+ * Host ids and rule ids the App puts in issue titles, labels and markers: letters, digits, `.`, `_`
+ * and `-` only, so no @mention, #reference, link, markup or marker syntax can ride in them.
+ */
+const ID_TEXT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
