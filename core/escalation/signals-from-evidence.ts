@@ -68,7 +68,6 @@ export function signalsFromEvidence(chunks: readonly EvidenceChunk[], site: stri
     }
     const lines = chunk.text.split('\n');
     const tail = lines.pop()!;
-    if (tail !== '') skipped.push({ code: 'WH_EVIDENCE_MALFORMED', file: chunk.path, line: chunk.firstLine + lines.length, message: 'last line has no newline (torn write)' });
     lines.forEach((text, i) => {
       const line = chunk.firstLine + i;
       const r = parseRecordLine(text, keys, { appliance });
@@ -88,6 +87,7 @@ export function signalsFromEvidence(chunks: readonly EvidenceChunk[], site: stri
       if ('refused' in signal) skipped.push({ code: 'WH_EVIDENCE_MALFORMED', file: chunk.path, line, message: signal.problem });
       else signals.push(signal);
     });
+    if (tail !== '') skipped.push({ code: 'WH_EVIDENCE_MALFORMED', file: chunk.path, line: chunk.firstLine + lines.length, message: 'last line has no newline (torn write)' });
   }
   return { signals: withAttempts(signals, remediations), skipped, verified };
 }
