@@ -30,6 +30,8 @@ export interface EvidencePush {
   before: string;
   after: string;
   deleted: boolean;
+  /** A force push: the files at `before` need not be prefixes of those at `after`, so files are read whole. */
+  forced?: boolean;
   delivery?: string;
 }
 
@@ -64,13 +66,16 @@ export async function escalateFromPush(request: GitHubRequest, log: Log, push: E
     log.warn({ ...base, reason_code: 'WH_EVIDENCE_KEYS_MISSING', site, message: keys.message }, 'no appliance keys for this site on the default branch; evidence not read');
     return;
   }
-  const read = await readEvidencePush(request, push.owner, push.repo, site, push.before, push.after, limits);
+  const read = await readEvidencePush(request, push.owner, push.repo, site, push.forced ? '0'.repeat(40) : push.before, push.after, limits);
   for (const s of read.skipped) log.warn({ ...base, reason_code: s.code, site, file: s.file, message: s.message }, 'evidence file not read');
   const { signals, skipped, verified } = signalsFromEvidence(read.chunks, site, trustedKeyMap(keys.keys));
   for (const s of skipped.slice(0, MAX_LINE_LOGS)) {
     log.warn({ ...base, reason_code: s.code, evidence_code: s.evidence_code, site, file: s.file, line: s.line, message: s.message }, 'evidence line ignored');
   }
-  if (skipped.length > MAX_LINE_LOGS) log.warn({ ...base, reason_code: 'WH_EVIDENCE_UNVERIFIED', site, lines: skipped.length - MAX_LINE_LOGS }, 'more evidence lines ignored');
+  for (const code of ['WH_EVIDENCE_UNVERIFIED', 'WH_EVIDENCE_MALFORMED'] as const) {
+    const more = skipped.slice(MAX_LINE_LOGS).filter((s) => s.code === code).length;
+    if (more > 0) log.warn({ ...base, reason_code: code, site, lines: more }, 'more evidence lines ignored');
+  }
   log.info({ ...base, site, files: read.chunks.length, verified, ignored: skipped.length, signals: signals.length }, 'evidence read');
   if (signals.length === 0) return;
 
@@ -133,7 +138,7 @@ export function handlePushEscalations(app: Probot): void {
     const p = context.payload;
     if (!p.ref.startsWith(EVIDENCE_REF_PREFIX)) return;
     const { owner, repo } = context.repo();
-    const push: EvidencePush = { owner, repo, ref: p.ref, before: p.before, after: p.after, deleted: p.deleted, delivery: context.id };
+    const push: EvidencePush = { owner, repo, ref: p.ref, before: p.before, after: p.after, deleted: p.deleted, forced: p.forced, delivery: context.id };
     const queue = `${owner}/${repo}\u0000${p.ref}`;
     const run = (queues.get(queue) ?? Promise.resolve()).catch(() => undefined).then(() => escalateFromPush(context.octokit.request as unknown as GitHubRequest, app.log, push));
     queues.set(queue, run);

@@ -59,7 +59,8 @@ class Chain {
 const appl1 = new Chain('test-appl-1', key1.signer);
 const appl2 = new Chain('test-appl-2', key2.signer);
 
-const T0 = Math.floor(Date.now() / 1000) * 1000 - 6 * 3600_000;
+// Yesterday 01:00 UTC: every record of the test (up to five hours later) is in the past and in one daily file.
+const T0 = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 23 * 3600_000;
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString().replace('.000Z', 'Z');
 
 const escalation = (host: string, rule: string, time: string, incident: string, extra: Record<string, unknown> = {}) => ({
@@ -84,9 +85,9 @@ function commitEvidence(extra: Record<string, string> = {}): { before: string; a
 }
 
 /** A real push example payload adjusted to the test repository, installation and branch. */
-function pushPayload(ref: string, before: string, after: string, deleted = false): Payload {
+function pushPayload(ref: string, before: string, after: string, deleted = false, forced = false): Payload {
   const p = structuredClone(examples.find((e) => e.name === 'push')!.examples.find((e) => e.installation && e.ref.startsWith('refs/heads/'))!);
-  Object.assign(p, { ref, before, after, created: before === ZERO, deleted, commits: [], head_commit: null });
+  Object.assign(p, { ref, before, after, created: before === ZERO, deleted, forced, commits: [], head_commit: null });
   p.installation.id = INSTALLATION;
   Object.assign(p.repository, { name: REPO, full_name: `${OWNER}/${REPO}`, default_branch: 'main' });
   p.repository.owner.login = OWNER;
@@ -189,6 +190,9 @@ describe('escalation records on writ/evidence/<site> become GitHub issues', () =
     expect(writes()).toEqual([]);
     // The branch pushed again from scratch (all files new): every line is read again.
     expect((await deliver(pushPayload(`refs/heads/${BRANCH}`, ZERO, first.after))).status).toBe(202);
+    // A force push reads the files whole (the old ones need not be prefixes): still nothing new.
+    expect((await deliver(pushPayload(`refs/heads/${BRANCH}`, first.after, first.after, false, true))).status).toBe(202);
+    expect(logs.filter((l) => l['msg'] === 'evidence read').map((l) => l['files'])).toEqual([0, 1, 1]);
     appl1.add(checkFail('ws-frontdesk-01', 'L1-TEST-002', at(15)));
     appl1.add(escalation('ws-frontdesk-01', 'L1-TEST-002', at(15), 'inc-a'));
     await push();
