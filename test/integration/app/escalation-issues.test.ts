@@ -115,7 +115,7 @@ async function push(extra: Record<string, string> = {}): Promise<{ before: strin
   return { before, after, payload };
 }
 
-const issuesFor = (host: string) => gh.issues.filter((i) => parseIssueMarker(i.body)?.key.host === host);
+const issuesFor = (host: string) => gh.issues.filter((i) => parseIssueMarker(i.body)?.key.host === host && parseIssueMarker(i.body)?.key.site === SITE);
 const writes = () => gh.calls.filter((c) => c.method !== 'GET' && !c.path.startsWith('/app/'));
 const logged = (code: string) => logs.filter((l) => l['reason_code'] === code);
 /** The body with its marker lines and inline code spans removed: what GitHub renders as markdown. */
@@ -302,6 +302,25 @@ describe('escalation records on writ/evidence/<site> become GitHub issues', () =
     expect(onlyOne('ws-a').labels).toContain('severity:high');
     expect(onlyOne('ws-b').labels).toContain('severity:critical');
     expect(writes().filter((c) => c.method === 'POST')).toHaveLength(2);
+  }, 60_000);
+
+  it('finds its issues on any page of the list, and only its own (a person\'s copy of a marker does not count)', async () => {
+    const stamp = new Date().toISOString();
+    const filler = (n: number, body: string, type: 'Bot' | 'User' = 'Bot'): StandInIssue => ({
+      number: 10_000 + n, title: 'x', body, labels: ['writ-escalation'], state: 'open', user: { login: type === 'Bot' ? 'other[bot]' : 'mallory', type },
+      created_at: stamp, updated_at: stamp, closed_at: null, comments: [],
+    });
+    const other = onlyOne('ws-a').body.replace('site=clinic-test', 'site=clinic-other');
+    const copied = onlyOne('ws-a').body.replace('host=ws-a', 'host=ws-human').replace('incident=inc-wa', 'incident=inc-h');
+    gh.issues.unshift(...Array.from({ length: 230 }, (_, n) => filler(n, other)), filler(999, copied, 'User'));
+    appl1.add(escalation('ws-a', 'L1-TEST-002', at(250), 'inc-wa'));
+    appl1.add(escalation('ws-human', 'L1-TEST-002', at(250), 'inc-h'));
+    await push();
+    const pages = gh.calls.filter((c) => c.method === 'GET' && /\/issues\?/.test(c.path) && c.path.includes('state=open')).map((c) => new URL(c.path, 'http://x').searchParams.get('page'));
+    expect(pages).toEqual(['1', '2', '3']);
+    expect(writes().map((c) => `${c.method} ${c.path}`)).toEqual([`POST /repos/${OWNER}/${REPO}/issues`]);
+    expect(issuesFor('ws-a')).toHaveLength(1);
+    expect(issuesFor('ws-human').map((i) => i.user.type)).toEqual(['User', 'Bot']);
   }, 60_000);
 
   it('renders hostile record text inert: no HTML, links, images, mentions or references, and no fake markers', async () => {
