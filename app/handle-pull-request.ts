@@ -2,6 +2,7 @@ import type { ApplicationFunction } from 'probot';
 import type { GitHubRequest } from './github-request.js';
 import { handlePushRelease } from './handle-push-release.js';
 import type { AppReleaseConfig } from './release-config.js';
+import { handlePushEscalations } from './handle-push-escalations.js';
 import { reviewPullRequest, type PullRequestRef } from './review-pull-request.js';
 
 /** Pull request actions that get a review. */
@@ -20,6 +21,7 @@ interface PrLike { number: number; head: { sha: string }; base: { sha: string } 
 export function writApp(options: { now: () => Date; release?: AppReleaseConfig | undefined }): ApplicationFunction {
   return (app) => {
     handlePushRelease(app, options);
+    handlePushEscalations(app);
     const review = async (request: GitHubRequest, pr: PullRequestRef, event: string) => {
       const started = Date.now();
       try {

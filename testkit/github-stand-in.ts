@@ -23,7 +23,29 @@ export interface StandInCheckRun {
   annotations: Record<string, unknown>[];
 }
 
+export interface StandInComment {
+  id: number;
+  body: string;
+  user: { login: string; type: 'Bot' | 'User' };
+}
+
+export interface StandInIssue {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  state: 'open' | 'closed';
+  state_reason?: string | null;
+  user: { login: string; type: 'Bot' | 'User' };
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  comments: StandInComment[];
+}
+
 export interface GitHubStandInOptions {
+  /** Branch the contents API reads when no ref is given (GitHub: the repository's default branch); default `main`. */
+  defaultBranch?: string;
   /** A local git work dir whose commits are the repository's commits. */
   gitDir: string;
   owner: string;
@@ -40,6 +62,8 @@ export interface GitHubStandIn {
   host: string;
   calls: GitHubCall[];
   checkRuns: StandInCheckRun[];
+  /** Issues (escalations), created through the API or seeded by a test; comments included. */
+  issues: StandInIssue[];
   stop(): Promise<void>;
   /** Commit statuses created (`POST /repos/{o}/{r}/statuses/{sha}`), in order. */
   statuses: StandInStatus[];
@@ -63,6 +87,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   const calls: GitHubCall[] = [];
   const checkRuns: StandInCheckRun[] = [];
   const statuses: StandInStatus[] = [];
+  const issues: StandInIssue[] = [];
   const publicKey = createPublicKey(options.appPublicKeyPem);
   const repoPrefix = `/api/v3/repos/${options.owner}/${options.repo}`;
 
@@ -96,6 +121,69 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
       if (req.method === 'GET' && (m = /^\/git\/blobs\/([0-9a-f]{40})$/.exec(rest))) {
         const bytes = gitBytes(options.gitDir, ['cat-file', 'blob', m[1]!]);
         return send(200, { sha: m[1], size: bytes.length, encoding: 'base64', content: bytes.toString('base64') });
+      }
+      // Escalation issues: the site file from the default branch (contents API, no ref), and issues
+      // (list with label, state and since filters and pages; create; comments; update).
+      if (req.method === 'GET' && (m = /^\/contents\/(.+)$/.exec(rest))) {
+        const path = decodeURIComponent(m[1]!);
+        const ref = url.searchParams.get('ref') ?? options.defaultBranch ?? 'main';
+        let bytes: Buffer;
+        try {
+          bytes = execFileSync('git', ['show', `${ref}:${path}`], { cwd: options.gitDir, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+        } catch {
+          return send(404, { message: 'Not Found' });
+        }
+        return send(200, { type: 'file', path, name: path.split('/').at(-1), size: bytes.length, encoding: 'base64', content: bytes.toString('base64').replace(/.{60}/g, '$&\n') });
+      }
+      if (req.method === 'GET' && rest === '/issues') {
+        const labels = (url.searchParams.get('labels') ?? '').split(',').filter(Boolean);
+        const state = url.searchParams.get('state') ?? 'open';
+        const since = url.searchParams.get('since');
+        const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? '30'));
+        const page = Number(url.searchParams.get('page') ?? '1');
+        const all = issues.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.includes(l)) && (since === null || i.updated_at >= since));
+        const slice = all.slice((page - 1) * perPage, page * perPage);
+        if (page * perPage < all.length) res.setHeader('link', `<http://${req.headers.host}${url.pathname}?page=${page + 1}>; rel="next"`);
+        return send(200, slice.map(({ comments, labels: names, ...i }) => ({ ...i, comments: comments.length, labels: names.map((name) => ({ name })) })));
+      }
+      if (req.method === 'POST' && rest === '/issues') {
+        const b = body as { title?: unknown; body?: unknown; labels?: unknown };
+        if (typeof b.title !== 'string' || b.title === '') return send(422, { message: 'title is required' });
+        const now = new Date().toISOString();
+        const issue: StandInIssue = { number: 100 + issues.length, title: b.title, body: typeof b.body === 'string' ? b.body : '', labels: Array.isArray(b.labels) ? b.labels.map(String) : [], state: 'open', user: { login: 'writ-app[bot]', type: 'Bot' }, created_at: now, updated_at: now, closed_at: null, comments: [] };
+        issues.push(issue);
+        const { comments: _c, labels: names, ...out } = issue;
+        return send(201, { ...out, labels: names.map((name) => ({ name })) });
+      }
+      if ((m = /^\/issues\/(\d+)(\/comments)?$/.exec(rest))) {
+        const issue = issues.find((i) => i.number === Number(m![1]));
+        if (!issue) return send(404, { message: 'Not Found' });
+        if (req.method === 'GET' && m[2]) {
+          const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? '30'));
+          const page = Number(url.searchParams.get('page') ?? '1');
+          return send(200, issue.comments.slice((page - 1) * perPage, page * perPage));
+        }
+        if (req.method === 'POST' && m[2]) {
+          const b = body as { body?: unknown };
+          if (typeof b.body !== 'string' || b.body === '') return send(422, { message: 'body is required' });
+          const comment: StandInComment = { id: 5000 + issues.reduce((n, i) => n + i.comments.length, 0), body: b.body, user: { login: 'writ-app[bot]', type: 'Bot' } };
+          issue.comments.push(comment);
+          issue.updated_at = new Date().toISOString();
+          return send(201, comment);
+        }
+        if (req.method === 'PATCH' && !m[2]) {
+          const b = body as { state?: 'open' | 'closed'; state_reason?: string; body?: string; title?: string };
+          if (b.state && b.state !== issue.state) {
+            issue.state = b.state;
+            issue.closed_at = b.state === 'closed' ? new Date().toISOString() : null;
+          }
+          if (b.state_reason !== undefined) issue.state_reason = b.state_reason;
+          if (typeof b.body === 'string') issue.body = b.body;
+          if (typeof b.title === 'string') issue.title = b.title;
+          issue.updated_at = new Date().toISOString();
+          const { comments, labels: names, ...out } = issue;
+          return send(200, { ...out, comments: comments.length, labels: names.map((name) => ({ name })) });
+        }
       }
       if (req.method === 'GET' && (m = /^\/pulls\/(\d+)\/files$/.exec(rest))) {
         const pr = options.pulls.get(Number(m[1]));
@@ -161,6 +249,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     calls,
     checkRuns,
     statuses,
+    issues,
     stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

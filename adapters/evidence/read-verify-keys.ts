@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors/writ-error.js';
-import { type TrustedKey, trustedKey } from '../../core/evidence/dsse.js';
-import { parseYamlFile } from '../../core/load/parse-yaml-file.js';
+import type { TrustedKey } from '../../core/evidence/dsse.js';
+import { keysFromKeysFile } from '../../core/evidence/keys-from-keys-file.js';
 
 /**
  * Reads the public keys `writ evidence verify --keys FILE` trusts: a site file (`kind: Site`, every
@@ -19,21 +19,9 @@ export function readVerifyKeys(path: string): TrustedKey[] {
   } catch (e) {
     throw new UsageError(`cannot read the keys file ${path}`, { hint: 'Pass a site file (sites/<id>.yaml) or a file with appliances: [{ id, signing_key }] to --keys.', cause: e });
   }
-  const parsed = parseYamlFile({ path, bytes: new Uint8Array(bytes), size: bytes.length });
-  const bad = (why: string) => new UsageError(`${path} is not a keys file: ${why}`, { hint: 'Pass a site file (sites/<id>.yaml) or a file with appliances: [{ id, signing_key }] (signing_key: base64url of the 32-byte Ed25519 public key).' });
-  const error = parsed.findings.find((f) => f.severity === 'error');
-  if (error) throw bad(`${error.message} (line ${error.line})`);
-  const value = parsed.value as { kind?: unknown; id?: unknown; appliances?: unknown } | null;
-  if (typeof value !== 'object' || value === null || !Array.isArray(value.appliances)) throw bad('it has no appliances list');
-  const site = value.kind === 'Site' && typeof value.id === 'string' ? value.id : undefined;
-  const keys: TrustedKey[] = [];
-  value.appliances.forEach((a: unknown, i: number) => {
-    const entry = a as { id?: unknown; signing_key?: unknown; retired?: unknown } | null;
-    if (typeof entry?.id !== 'string' || typeof entry.signing_key !== 'string' || !/^[A-Za-z0-9_-]{43}=?$/.test(entry.signing_key)) {
-      throw bad(`appliances[${i}] needs an id and a signing_key (43 base64url characters)`);
-    }
-    keys.push(trustedKey(entry.id, new Uint8Array(Buffer.from(entry.signing_key, 'base64url')), { retired: entry.retired === true, ...(site ? { site } : {}) }));
-  });
-  if (keys.length === 0) throw bad('the appliances list is empty');
-  return keys;
+  const read = keysFromKeysFile({ path, bytes: new Uint8Array(bytes), size: bytes.length });
+  if (!read.ok) {
+    throw new UsageError(`${path} is not a keys file: ${read.problem}`, { hint: 'Pass a site file (sites/<id>.yaml) or a file with appliances: [{ id, signing_key }] (signing_key: base64url of the 32-byte Ed25519 public key).' });
+  }
+  return read.keys;
 }
