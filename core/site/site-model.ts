@@ -76,7 +76,8 @@ export interface RecordRef {
   index: number;
   /** UTC day of the record (`YYYY-MM-DD`): which day file holds it. */
   day: string;
-  time: string;
+  /** The record's time; null for a line that could not be believed (its content is not shown). */
+  time: string | null;
   release: ReleaseRef | null;
   runbook?: RunbookRef;
   verification: VerificationState;
@@ -144,16 +145,26 @@ export interface ChainStatus {
   problems: (ChainBreak & { severity: string })[];
 }
 
-/** A waiver of a site file, as of the build time. */
+/**
+ * A waiver: from the site file at the built commit (`site-file`, with its justification), or named
+ * by waived check records only (`evidence`: a waiver since removed from the site file).
+ */
 export interface WaiverView {
+  site: string;
   rule: string;
   /** Hosts it covers; absent = every host of the site. */
   hosts?: string[];
   owner: string;
+  /** Last day it applies (YYYY-MM-DD, in the site's time zone). */
   expires: string;
-  reason: string;
+  /** The justification (site-file waivers). */
+  reason?: string;
   ticket?: string;
+  /** As of the build time in the site's time zone. */
   state: 'active' | 'expired';
+  source: 'site-file' | 'evidence';
+  /** Waived check records that name it (all time). */
+  waived_checks: number;
 }
 
 /** Clinic summary on the fleet page. */
@@ -164,9 +175,12 @@ export interface FleetClinic {
   rules: number;
   /** Per UTC day with evidence, oldest first. */
   series: DayPoint[];
-  /** Host × rule cells whose latest status is drift, escalated or error/unreachable. */
+  /** Host × rule cells whose latest status is drift. */
   open_drift: number;
+  /** … whose latest status is escalated. */
   open_escalations: number;
+  /** … whose latest status is error or unreachable (not known to be compliant). */
+  open_errors: number;
   heals: number;
   escalations: number;
   time_to_heal: TimeToHeal;
@@ -265,7 +279,7 @@ export interface ControlData {
   rules: string[];
   evidence: { records: number; counts: StatusCounts };
   clinics: { site: string; status: 'met' | 'not-met' | 'exception' | 'no-evidence'; counts: StatusCounts; failing: { host: string; rule: string; status: CellStatus }[] }[];
-  exceptions: (WaiverView & { site: string })[];
+  exceptions: WaiverView[];
 }
 
 /** One commit that touched a runbook's files. */
@@ -302,19 +316,27 @@ export interface RunbookData {
   evidence: { version: string; digest?: string; checks: number; first: string; last: string }[];
 }
 
-/** One signed release (`releases.json`). */
+/**
+ * One signed release (`releases.json`). A record's `release: {version, digest}` names the version
+ * and its site's bundle digest (`bundles[].digest`).
+ */
 export interface ReleaseView {
   version: number;
+  /** SHA-256 (hex) of the signed targets metadata file. */
   digest: string;
-  /** keyids of the signatures on the release's targets metadata. */
+  /** keyids of the signatures on the targets metadata. */
   signers: string[];
+  /** Whether those signatures meet the targets threshold of the root metadata in the same release commit. */
+  signatures_valid: boolean;
   expires: string;
-  /** The policy commit the release was built from, when recorded. */
+  /** The policy commit the release was built from (the bundles' recorded commit). */
   source_commit?: string;
-  /** When it was made (the release branch commit's time). */
+  /** When it was made (the release branch commit's time, ISO UTC). */
   time: string;
-  /** Sites the release carries bundles for. */
-  sites: string[];
+  /** Release branch commit that added it. */
+  release_commit: string;
+  /** Per site: the bundle digest records carry, and the policy commit. */
+  bundles: { site: string; digest: string; commit?: string }[];
 }
 
 /** `releases.json`. */
@@ -342,6 +364,8 @@ export interface DayRecord {
   status?: string;
   /** The record's plan, result, timing, recovery and data, exactly as signed (scrubbed by the agent). */
   detail: Record<string, unknown>;
+  /** For a line whose signature or shape did not verify (kind `unverifiable`): why; nothing of its payload is shown. */
+  problem?: { code: string; message: string; file: string; line: number };
 }
 
 /** `days/<site>/<YYYY-MM-DD>.json`. */
@@ -367,6 +391,8 @@ export interface PacketData {
   summary: { days: number; hosts: number; rules: number; counts: StatusCounts; compliance: number | null; heals: number; escalations: number; time_to_heal: TimeToHeal };
   controls: { id: string; title: string; status: 'met' | 'not-met' | 'exception' | 'no-evidence'; counts: StatusCounts }[];
   incidents: { healed: IncidentView[]; escalated: IncidentView[]; open: IncidentView[] };
+  /** Host × rule cells whose last check of the month was not compliant (drift, escalated, error, unreachable), with the record. */
+  failing: { host: string; rule: string; status: CellStatus; controls: string[]; ref: RecordRef }[];
   exceptions: WaiverView[];
   evidence: { records: number; by_kind: Record<string, number>; by_verification: Record<VerificationState, number>; chains: ChainStatus[] };
   days: string[];
