@@ -90,7 +90,7 @@ export function verificationOf(verdict: ChainVerdict, pos: number, index: number
 /**
  * Reads one daily file of a verified chain again and returns its records for the aggregator: each
  * line opened strictly (signature before payload; the Ed25519 check is skipped only for lines a
- * matching checkpoint's Merkle root already authenticated), with its verification state. A line
+ * matching checkpoint's Merkle root or verifyChain already authenticated), with its verification state. A line
  * that does not open is returned without a statement, with the reason.
  *
  * @example
@@ -108,8 +108,10 @@ export async function readChainDay(chain: VerifiedChain, file: VerifiedChain['fi
       out.push({ ...base, index: pos, verification: 'broken', problem: { code: 'EVD_MALFORMED', message: 'line is longer than the line cap' } });
       return;
     }
-    let r = parseRecordLine(l.text, keys, { appliance: chain.appliance, authenticated: pos <= verdict.verifiedThrough });
-    if (r.ok && r.statement.index !== pos && pos <= verdict.verifiedThrough) r = parseRecordLine(l.text, keys, { appliance: chain.appliance });
+    // Records 0..chainValidThrough were each opened by verifyChain (signature, or a checkpoint root over them).
+    const opened = pos <= verdict.chainValidThrough;
+    let r = parseRecordLine(l.text, keys, { appliance: chain.appliance, authenticated: opened });
+    if (r.ok && r.statement.index !== pos && opened) r = parseRecordLine(l.text, keys, { appliance: chain.appliance });
     if (!r.ok) {
       const problem = verdict.problems.find((p) => p.file === l.file && p.line === l.line);
       out.push({ ...base, index: pos, verification: 'broken', problem: { code: problem?.code ?? r.code, message: problem?.message ?? r.message } });
