@@ -62,6 +62,13 @@ export async function buildStaticSite(options: { dataDir: string; outDir: string
   process.env['WRIT_SITE_DATA'] = dataDir;
   const cacheDir = mkdtempSync(join(tmpdir(), 'writ-astro-'));
   const started = performance.now();
+  // Astro renders pages from server-side chunks it writes to <cwd>/.astro/ (outDir being outside
+  // the working directory). They import astro's runtime, so they must sit under site-web/ to find
+  // node_modules; and two builds at once must not share them. So each build runs in a fresh
+  // folder site-web/.build-XXXXXX/, removed afterwards.
+  const work = mkdtempSync(join(root, '.build-'));
+  const cwd = process.cwd();
+  process.chdir(work);
   try {
     const { build } = await import('astro');
     await build({
@@ -73,6 +80,8 @@ export async function buildStaticSite(options: { dataDir: string; outDir: string
       hint: 'Run again with WRIT_DEBUG=1 for the stack; the data dir may be from another writ version.', cause: e,
     });
   } finally {
+    process.chdir(cwd);
+    rmSync(work, { recursive: true, force: true });
     rmSync(cacheDir, { recursive: true, force: true });
   }
   const astroMs = performance.now() - started;

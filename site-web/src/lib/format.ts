@@ -14,7 +14,7 @@ export function duration(seconds: number | null | undefined): string {
 export const tth = (t: TimeToHeal) => (t.heals === 0 ? 'no heals' : `median ${duration(t.median_seconds)}, p90 ${duration(t.p90_seconds)} (${t.heals} heals)`);
 
 /** `2026-03-01T02:00:00Z` → `2026-03-01 02:00:00Z` (UTC, as recorded). */
-export const time = (iso: string | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
+export const time = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
 
 export const shortHash = (hex: string | undefined, n = 12) => (hex ? hex.slice(0, n) : '—');
 
