@@ -380,11 +380,12 @@ export class ClinicAggregator {
 
   private noteEvidenceWaiver(st: EvidenceStatement): void {
     const w = st.plan?.['waiver'] as { owner?: unknown; expires?: unknown; ticket?: unknown } | undefined;
-    const fromFile = this.info.waivers.find((f) => f.rule === st.rule && (f.hosts === undefined || f.hosts.includes(st.host!)));
+    // The site file's waiver when it covers this host and, if the record names one, is the same one (same expiry).
+    const fromFile = this.info.waivers.find((f) => f.rule === st.rule && (f.hosts === undefined || f.hosts.includes(st.host!)) && (typeof w?.expires !== 'string' || w.expires === f.expires));
     if (fromFile) {
       const k = `${fromFile.rule}\u0000${(fromFile.hosts ?? []).join(',')}\u0000${fromFile.expires}`;
       this.waivedChecks.set(k, (this.waivedChecks.get(k) ?? 0) + 1);
-      if (typeof w?.expires !== 'string' || w.expires === fromFile.expires) return;
+      return;
     }
     if (typeof w?.owner !== 'string' || typeof w.expires !== 'string') return;
     const k = `${st.rule}\u0000${st.host}\u0000${w.owner}\u0000${w.expires}`;

@@ -437,7 +437,7 @@ export function isSafeFileId(id: string): boolean {
  * controlFileId('hipaa:164.312(a)(2)(iv)'); // 'hipaa-164.312-a-2-iv'
  */
 export function controlFileId(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '').replace(/\.{2,}/g, '.');
+  return id.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-.]+|[-.]+$/g, '');
 }
 
 /**
