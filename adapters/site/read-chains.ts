@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrustedKeys } from '../../core/evidence/dsse.js';
@@ -14,8 +15,8 @@ export interface VerifiedChain {
   site: string;
   appliance: string;
   dir: string;
-  /** Daily files in name order; `offset` = position of the file's first line in the chain. */
-  files: { name: string; day: string; offset: number; lines: number }[];
+  /** Daily files in name order; `offset` = position of the file's first line in the chain; `sha256` of the lines as verified. */
+  files: { name: string; day: string; offset: number; lines: number; sha256: string }[];
   verdict: ChainVerdict;
 }
 
@@ -36,7 +37,12 @@ export async function listChains(evidenceDir: string): Promise<Map<string, strin
   }
   for (const site of sites) {
     if (!isSafeFileId(site)) throw new SiteError('SITE_EVIDENCE_INVALID', `evidence folder ${JSON.stringify(join(evidenceDir, site))} is not named for a site id`, { hint: 'The evidence folder holds one folder per site id (lower case, digits and dashes); move anything else out of it.', data: { dir: join(evidenceDir, site) } });
-    const appliances = (await readdir(join(evidenceDir, site), { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
+    let appliances: string[];
+    try {
+      appliances = (await readdir(join(evidenceDir, site), { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
+    } catch (e) {
+      throw new SiteError('SITE_EVIDENCE_INVALID', `cannot read the evidence folder ${join(evidenceDir, site)}`, { hint: 'Check the folder\'s permissions; every folder in the evidence checkout must be readable.', cause: e, data: { dir: join(evidenceDir, site) } });
+    }
     for (const a of appliances) {
       if (!isSafeFileId(a)) throw new SiteError('SITE_EVIDENCE_INVALID', `evidence folder ${JSON.stringify(join(evidenceDir, site, a))} is not named for an appliance id`, { hint: 'Each site folder holds one folder per appliance id; move anything else out of it.', data: { dir: join(evidenceDir, site, a) } });
     }
@@ -61,7 +67,7 @@ export async function verifyChainDir(dir: string, site: string, appliance: strin
     const files: VerifiedChain['files'] = [];
     for (const name of names.filter((n) => DAILY_FILE.test(n))) {
       const lines = await readLines(join(dir, name), shown(name), MAX_LINE_BYTES);
-      files.push({ name, day: name.slice(0, 10), offset: records.length, lines: lines.length });
+      files.push({ name, day: name.slice(0, 10), offset: records.length, lines: lines.length, sha256: linesDigest(lines) });
       for (const l of lines) records.push(l);
     }
     const checkpoints = names.includes(CHECKPOINTS_FILE) ? await readLines(join(dir, CHECKPOINTS_FILE), shown(CHECKPOINTS_FILE), MAX_LINE_BYTES) : [];
@@ -98,6 +104,10 @@ export function verificationOf(verdict: ChainVerdict, pos: number, index: number
  */
 export async function readChainDay(chain: VerifiedChain, file: VerifiedChain['files'][number], keys: TrustedKeys): Promise<SiteRecordInput[]> {
   const lines = await readLines(join(chain.dir, file.name), `${chain.site}/${chain.appliance}/${file.name}`, MAX_LINE_BYTES);
+  // The verdict is about the bytes verifyChain read: a file changed since then is refused, not shown as verified.
+  if (linesDigest(lines) !== file.sha256) {
+    throw new SiteError('SITE_EVIDENCE_INVALID', `${chain.site}/${chain.appliance}/${file.name} changed while the site was being built`, { hint: 'Build from a checkout nothing writes to (stop the evidence sync or copy the folder first), then build again.', data: { file: file.name } });
+  }
   const out: SiteRecordInput[] = [];
   const { verdict } = chain;
   lines.forEach((l, i) => {
@@ -143,4 +153,11 @@ export function chainStatus(v: ChainVerdict): ChainStatus {
     checkpointed_through: v.checkpointedThrough, beyond_checkpoint: Math.max(0, v.chainValidThrough - Math.max(v.checkpointedThrough, -1)),
     checkpoint: v.checkpoint, broken_at: first ? (({ severity: _s, ...rest }) => rest)(first) : null, problems,
   };
+}
+
+/** SHA-256 over a file's lines as read (text, terminator flag, oversize flag): what the two passes compare. */
+function linesDigest(lines: readonly EvidenceLine[]): string {
+  const h = createHash('sha256');
+  for (const l of lines) h.update(`${l.oversize ? 'O' : l.terminated ? 'T' : 'U'}${l.text.length}:`).update(l.text, 'latin1');
+  return h.digest('hex');
 }

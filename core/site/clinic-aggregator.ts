@@ -268,12 +268,19 @@ export class ClinicAggregator {
 
     const hostIds = [...new Set([...info.hosts.map((h) => h.id), ...this.hostsSeen])].sort();
     const hostInfo = new Map(info.hosts.map((h) => [h.id, h]));
+    const stripsByHost = new Map<string, HostData['history']>();
+    for (const [k, d] of this.strips) {
+      const [host, rule] = k.split('\u0000') as [string, string];
+      stripsByHost.set(host, [...(stripsByHost.get(host) ?? []), { rule, days: d }]);
+    }
+    const latestByHost = groupBy(latest, (c) => c.host);
+    const incidentsByHost = groupBy(allIncidents, (i) => i.host);
     const hosts: HostData[] = hostIds.map((host) => ({
       format: SITE_DATA_FORMAT, generated_at: generatedAt, site, host,
       platform: hostInfo.get(host)?.platform ?? 'unknown', tags: hostInfo.get(host)?.tags ?? [],
-      latest: latest.filter((c) => c.host === host),
-      history: [...this.strips].filter(([k]) => k.split('\u0000')[0] === host).map(([k, d]) => ({ rule: k.split('\u0000')[1]!, days: d })).sort((a, b) => (a.rule < b.rule ? -1 : 1)),
-      incidents: allIncidents.filter((i) => i.host === host),
+      latest: latestByHost.get(host) ?? [],
+      history: (stripsByHost.get(host) ?? []).sort((a, b) => (a.rule < b.rule ? -1 : 1)),
+      incidents: incidentsByHost.get(host) ?? [],
     }));
 
     const controls = new Map<string, ClinicControl>();
@@ -412,4 +419,15 @@ export function compliance(c: StatusCounts): number | null {
 
 function byHostRule(a: { host: string; rule: string }, b: { host: string; rule: string }): number {
   return a.host < b.host ? -1 : a.host > b.host ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
 }
