@@ -28,13 +28,15 @@ export interface StaticSiteResult {
   pagefindMs: number;
 }
 
-function countHtml(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) n += countHtml(join(dir, e.name));
-    else if (e.name.endsWith('.html')) n++;
+/** HTML files under dir, as forward-slash paths relative to it. */
+function htmlUnder(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...htmlUnder(dir, rel));
+    else if (e.name.endsWith('.html')) out.push(rel);
   }
-  return n;
+  return out;
 }
 
 /**
@@ -92,9 +94,14 @@ export async function buildStaticSite(options: { dataDir: string; outDir: string
   try {
     const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
     if (!index) throw new Error(errors.join('; '));
-    const added = await index.addDirectory({ path: outDir });
-    if (added.errors.length) throw new Error(added.errors.join('; '));
-    indexed = added.page_count;
+    // Day pages are left out: they are most of the pages and most of the bytes, and each is
+    // reached from its clinic; Pagefind would parse them only to skip them (no data-pagefind-body).
+    for (const rel of htmlUnder(outDir)) {
+      if (/^clinics\/[^/]+\/days\//.test(rel)) continue;
+      const added = await index.addHTMLFile({ sourcePath: rel, content: readFileSync(join(outDir, rel), 'utf8') });
+      if (added.errors.length) throw new Error(added.errors.join('; '));
+      indexed++;
+    }
     const written = await index.writeFiles({ outputPath: join(outDir, 'pagefind') });
     if (written.errors.length) throw new Error(written.errors.join('; '));
   } catch (e) {
@@ -116,5 +123,5 @@ export async function buildStaticSite(options: { dataDir: string; outDir: string
     }
     copyFileSync(join(dataDir, rel), join(outDir, 'oscal', name));
   }
-  return { pages: countHtml(outDir), indexed, oscal: oscal.length, astroMs, pagefindMs };
+  return { pages: htmlUnder(outDir).length, indexed, oscal: oscal.length, astroMs, pagefindMs };
 }
