@@ -6,6 +6,9 @@ import { join, relative } from 'node:path';
 import git from 'isomorphic-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSiteData, type CollectSiteSummary } from '../../../adapters/site/collect-site-data.js';
+import { readChainDay, verifyChainDir } from '../../../adapters/site/read-chains.js';
+import { trustedKey, trustedKeyMap } from '../../../core/evidence/dsse.js';
+import { parse as parseYaml } from 'yaml';
 import { SiteError } from '../../../core/site/site-codes.js';
 import type { ClinicData, DayData, FleetData, HostData, PacketData, ReleasesData, RunbookData, SiteManifest } from '../../../core/site/site-model.js';
 import { generateSiteFixture, type SiteFixture } from '../../../scripts/generate-site-fixture-lib.js';
@@ -207,6 +210,22 @@ describe('collectSiteData refuses bad input with a coded error naming the file',
       await expectSiteError(collectSiteData({ repoDir: fx.repoDir, evidenceDir: ev, dataDir: join(tmp, 'd3'), now: NOW }), 'SITE_EVIDENCE_INVALID', /is not named for/);
     }
   }, 60_000);
+
+  it('an evidence file that changes between verification and display', async () => {
+    const site = 'clinic-northside';
+    const appliance = 'northside-appl-1';
+    const dir = join(tmp, 'toctou', site, appliance);
+    cpSync(join(fx.evidenceDir, site, appliance), dir, { recursive: true });
+    const siteFile = parseYaml(readFileSync(join(fx.repoDir, 'sites', `${site}.yaml`), 'utf8')) as { appliances: { id: string; signing_key: string }[] };
+    const keys = trustedKeyMap(siteFile.appliances.map((a) => trustedKey(a.id, new Uint8Array(Buffer.from(a.signing_key, 'base64url')), { site })));
+    const chain = await verifyChainDir(dir, site, appliance, keys);
+    expect(chain.verdict.ok).toBe(true);
+    expect((await readChainDay(chain, chain.files[0]!, keys)).every((r) => r.verification === 'verified')).toBe(true);
+    const path = join(dir, chain.files[1]!.name);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    writeFileSync(path, [lines[1], lines[0], ...lines.slice(2)].join('\n'));
+    await expectSiteError(readChainDay(chain, chain.files[1]!, keys), 'SITE_EVIDENCE_INVALID', /changed while the site was being built/);
+  });
 
   it('an invalid build time', async () => {
     await expectSiteError(collectSiteData({ repoDir: fx.repoDir, evidenceDir: fx.evidenceDir, dataDir: join(tmp, 'd4'), now: new Date('nope') }), 'SITE_REPO_INVALID', /not a valid time/);
