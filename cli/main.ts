@@ -10,6 +10,8 @@ import { agentCommand } from './commands/agent.js';
 import { scrubCommand } from './commands/scrub.js';
 import { evidenceCommand } from './commands/evidence.js';
 import { appCommand } from './commands/app.js';
+import { siteCommand } from './commands/site.js';
+import { reportCommand } from './commands/report.js';
 import type { CliIo } from './io.js';
 import { printError } from './print-error.js';
 
@@ -27,6 +29,8 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   scrub: { run: scrubCommand, summary: 'PHI scrubber as a filter: FILE or stdin to stdout, identifiers replaced by [PHI:…] tokens' },
   evidence: { run: evidenceCommand, summary: 'offline check of appliance evidence chains (evidence verify --dir DIR --keys FILE)' },
   app: { run: appCommand, summary: 'start the GitHub App (Probot) that reviews pull requests; configured by environment' },
+  site: { run: siteCommand, summary: 'the auditor evidence site: site build (static pages, search, OSCAL) and site serve' },
+  report: { run: reportCommand, summary: "a clinic's monthly compliance packet as PDF (--site ID --month YYYY-MM --out FILE.pdf)" },
 };
 
 const HELP = `writ ${WRIT_VERSION} — Git-ops policy-as-code for HIPAA-compliant clinics
