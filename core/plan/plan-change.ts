@@ -3,8 +3,9 @@ import { collectScripts, type RunbookScript } from '../lint/collect-scripts.js';
 import type { Rule } from '../model/generated/rule.js';
 import type { Runbook } from '../model/generated/runbook.js';
 import type { Appliance, Host, MaintenanceWindow, Site, Waiver } from '../model/generated/site.js';
-import { resolveHostRuleSet, scriptDigest, siteDate, type EffectiveRule, type HostRuleSet, type ModeSource, type ParamValue, type RuleMode, type SkippedRule } from '../policy/resolve-host-rules.js';
+import { digestOfScript, resolveHostRuleSet, siteDate, type EffectiveRule, type HostRuleSet, type ModeSource, type ParamValue, type RuleMode, type SkippedRule } from '../policy/resolve-host-rules.js';
 import type { LoadedRepo } from '../validate/loaded-repo.js';
+import { ObjectMemo } from '../memo/object-memo.js';
 
 /** How a site or host differs between base and head. */
 export type ItemStatus = 'added' | 'removed' | 'changed' | 'unchanged';
@@ -180,7 +181,7 @@ export function planChange(base: LoadedRepo, head: LoadedRepo, now: Date, meta: 
   const h = sideOf(head);
 
   const sites: SitePlan[] = [];
-  for (const siteId of unionSorted(b.sites.keys(), h.sites.keys())) sites.push(planSite(siteId, b, h, now));
+  for (const siteId of unionSorted(b.sites.keys(), h.sites.keys())) sites.push(memoPlanSite(siteId, b, h, now));
 
   const repository = {
     rules: diffRules(b, h, sites),
@@ -230,7 +231,7 @@ function sideOf(repo: LoadedRepo): Side {
     if (runbookEntries.get(s.runbook.value.id) !== s.runbook.file.path) continue;
     let m = digests.get(s.runbook.value.id);
     if (!m) digests.set(s.runbook.value.id, (m = new Map()));
-    m.set(s.step, scriptDigest(s.text));
+    m.set(s.step, digestOfScript(s));
   }
   return { repo, scripts, rules, runbooks, sites: firstByPath(repo.sites), digests };
 }
@@ -250,6 +251,43 @@ function hostsOf(site: Site | undefined): Map<string, Host> {
 
 // ---------------------------------------------------------------------------------------------
 // Sites
+
+/**
+ * A site's plan reads only: the site on each side, the calendar date in its time zones, and the
+ * rules its site and host entries name with their runbooks and script digests on each side. With
+ * all of those the very same objects and values as in an earlier plan (a caller that keeps loaded
+ * entries across plans, like the GitHub App), the earlier SitePlan is the answer; it is read-only.
+ */
+const sitePlans = new ObjectMemo<Site, SitePlan>();
+
+function memoPlanSite(siteId: string, b: Side, h: Side, now: Date): SitePlan {
+  const bs = b.sites.get(siteId);
+  const hs = h.sites.get(siteId);
+  const deps: unknown[] = [siteId, bs, hs, bs ? siteDate(now, bs.timezone) : '', hs ? siteDate(now, hs.timezone) : ''];
+  const ruleIds = new Set<string>();
+  for (const site of [bs, hs]) {
+    for (const r of site?.rules ?? []) ruleIds.add(r.rule);
+    for (const host of site?.hosts ?? []) for (const r of host.rules ?? []) ruleIds.add(r.rule);
+  }
+  const runbookIds = new Set<string>();
+  for (const id of ruleIds) {
+    for (const side of [b, h]) {
+      const rule = side.rules.get(id);
+      deps.push(rule);
+      if (!rule) continue;
+      runbookIds.add(rule.check);
+      if (rule.action.type === 'remediate') runbookIds.add(rule.action.runbook ?? rule.check);
+    }
+  }
+  for (const id of runbookIds) {
+    for (const side of [b, h]) {
+      deps.push(side.runbooks.get(id));
+      const digests = side.digests.get(id);
+      deps.push(digests ? [...digests].join(',') : undefined);
+    }
+  }
+  return sitePlans.get((hs ?? bs)!, deps, () => planSite(siteId, b, h, now));
+}
 
 function planSite(siteId: string, b: Side, h: Side, now: Date): SitePlan {
   const bs = b.sites.get(siteId);
@@ -681,6 +719,7 @@ function diffRunbooks(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemCha
 /** Top-level keys whose values differ (sorted), as `field` changes with no values (the YAML diff shows them). */
 function fieldChanges(x: Record<string, unknown>, y: Record<string, unknown>, skip: ReadonlySet<string>): Change[] {
   const out: Change[] = [];
+  if (x === y) return out; // the same loaded value on both sides
   for (const key of unionSorted(Object.keys(x), Object.keys(y))) {
     if (skip.has(key) || stable(x[key]) === stable(y[key])) continue;
     out.push({ kind: 'field', subject: key });
