@@ -8,6 +8,7 @@ import { WRIT_VERSION } from '../core/version.js';
 import { finishCheckRun, startCheckRun } from './check-run.js';
 import type { GitHubRequest } from './github-request.js';
 import { readPrTree } from './read-pr-tree.js';
+import type { ReviewCache } from './review-cache.js';
 
 export interface PullRequestRef {
   owner: string;
@@ -25,15 +26,16 @@ const MAX_FILE_PAGES = 30;
  * the API, validates head and plans base → head with the same core as `writ validate` and
  * `writ plan`, then completes the check run with the counts, the plan and the annotations.
  * Validation is static: nothing from the pull request is executed (shellcheck is not run here).
+ * With a ReviewCache, unchanged blobs are neither fetched nor parsed again (the result is the same).
  *
  * @example
  * await reviewPullRequest(context.octokit.request, { owner, repo, number: 7, headSha, baseSha }, new Date());
  */
-export async function reviewPullRequest(request: GitHubRequest, pr: PullRequestRef, now: Date): Promise<ReviewOutput> {
+export async function reviewPullRequest(request: GitHubRequest, pr: PullRequestRef, now: Date, options: { cache?: ReviewCache } = {}): Promise<ReviewOutput> {
   const target = { owner: pr.owner, repo: pr.repo, headSha: pr.headSha };
   const checkRunId = await startCheckRun(request, target, now);
   try {
-    const output = await review(request, pr, now);
+    const output = await review(request, pr, now, options.cache);
     await finishCheckRun(request, target, checkRunId, output, now);
     return output;
   } catch (e) {
@@ -45,11 +47,12 @@ export async function reviewPullRequest(request: GitHubRequest, pr: PullRequestR
   }
 }
 
-async function review(request: GitHubRequest, pr: PullRequestRef, now: Date): Promise<ReviewOutput> {
+async function review(request: GitHubRequest, pr: PullRequestRef, now: Date, cache: ReviewCache | undefined): Promise<ReviewOutput> {
   const limits = DEFAULT_LOAD_LIMITS;
+  const read = { maxFileBytes: limits.maxFileBytes, ...(cache ? { cache } : {}) };
   const [head, base, changedFiles] = await Promise.all([
-    readPrTree(request, pr.owner, pr.repo, pr.headSha, { maxFileBytes: limits.maxFileBytes }),
-    readPrTree(request, pr.owner, pr.repo, pr.baseSha, { maxFileBytes: limits.maxFileBytes }),
+    readPrTree(request, pr.owner, pr.repo, pr.headSha, read),
+    readPrTree(request, pr.owner, pr.repo, pr.baseSha, read),
     listChangedFiles(request, pr),
   ]);
   const validated = await validateRepo(head.files, { now, limits });

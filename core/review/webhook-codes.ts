@@ -11,5 +11,6 @@ export const WEBHOOK_CODES: readonly LintCode[] = [
   { code: 'WH_INSTALLATION_NOT_ALLOWED', title: 'Installation not allowed', help: 'The event came from an installation or repository not on WRIT_APP_INSTALLATIONS / WRIT_APP_REPOSITORIES; nothing was done. Add it there if it should be reviewed.' },
   { code: 'WH_EVENT_IGNORED', title: 'Event ignored', help: 'The event or action is not one writ reviews (pull_request opened/synchronize/reopened, check_suite and check_run rerequested).' },
   { code: 'WH_TREE_TRUNCATED', title: 'Tree listing truncated', help: 'GitHub truncated the recursive tree listing, so some files were not reviewed. Split the repository or run writ validate locally.' },
+  { code: 'WH_STATE_WRITE_FAILED', title: 'Delivery id not recorded', help: 'The App handled a delivery but could not append its id to WRIT_APP_STATE_DIR/deliveries/seen (disk full, permissions); after a restart a replay of it would be reviewed again. Fix the folder; the App keeps running.' },
   { code: 'WH_REVIEW_FAILED', title: 'Review failed', help: 'Reading the pull request or posting the check run failed; the log line names the API call. Rerun the check from the pull request.' },
 ];
