@@ -183,9 +183,10 @@ export function planChange(base: LoadedRepo, head: LoadedRepo, now: Date, meta: 
   const sites: SitePlan[] = [];
   for (const siteId of unionSorted(b.sites.keys(), h.sites.keys())) sites.push(memoPlanSite(siteId, b, h, now));
 
+  const usage = hostUsage(sites);
   const repository = {
-    rules: diffRules(b, h, sites),
-    runbooks: diffRunbooks(b, h, sites),
+    rules: diffRules(b, h, usage),
+    runbooks: diffRunbooks(b, h, usage),
   };
   const flags: LocatedFlag[] = [];
   for (const s of sites) {
@@ -672,7 +673,7 @@ function stateOf(r: EffectiveRule): EntryState {
 // ---------------------------------------------------------------------------------------------
 // Repository-wide rules and runbooks
 
-function diffRules(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemChange[] {
+function diffRules(b: Side, h: Side, usage: HostUsage): RepoItemChange[] {
   const out: RepoItemChange[] = [];
   for (const id of unionSorted(b.rules.keys(), h.rules.keys())) {
     const x = b.rules.get(id);
@@ -680,12 +681,12 @@ function diffRules(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemChange
     const status = !x ? 'added' : !y ? 'removed' : 'changed';
     const changes = x && y ? fieldChanges(x as unknown as Record<string, unknown>, y as unknown as Record<string, unknown>, new Set()) : [];
     if (status === 'changed' && changes.length === 0) continue;
-    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: countHosts(sites, !y, (e) => e.ruleId === id) });
+    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: (!y ? usage.base : usage.head).rules.get(id) ?? 0 });
   }
   return out;
 }
 
-function diffRunbooks(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemChange[] {
+function diffRunbooks(b: Side, h: Side, usage: HostUsage): RepoItemChange[] {
   const out: RepoItemChange[] = [];
   for (const id of unionSorted(b.runbooks.keys(), h.runbooks.keys())) {
     const x = b.runbooks.get(id);
@@ -711,7 +712,7 @@ function diffRunbooks(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemCha
       if (settings(x) !== settings(y)) changes.push({ kind: 'field', subject: 'scripts' });
     }
     if (status === 'changed' && changes.length === 0) continue;
-    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: countHosts(sites, !y, (e) => e.checkRunbook === id || e.fixRunbook === id) });
+    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: (!y ? usage.base : usage.head).runbooks.get(id) ?? 0 });
   }
   return out;
 }
@@ -727,17 +728,53 @@ function fieldChanges(x: Record<string, unknown>, y: Record<string, unknown>, sk
   return out;
 }
 
-function countHosts(sites: readonly SitePlan[], useBase: boolean, match: (s: EntryState & { ruleId: string }) => boolean): number {
-  let n = 0;
+/** Per side: how many hosts have an entry (before or after state) for each rule id and each check or fix runbook id. */
+interface HostUsage {
+  base: { rules: Map<string, number>; runbooks: Map<string, number> };
+  head: { rules: Map<string, number>; runbooks: Map<string, number> };
+}
+
+/** Counts each host once per rule and runbook it uses, on each side (per site once per SitePlan object, then summed). */
+function hostUsage(sites: readonly SitePlan[]): HostUsage {
+  const usage = emptyUsage();
+  const add = (into: Map<string, number>, from: ReadonlyMap<string, number>) => { for (const [id, n] of from) into.set(id, (into.get(id) ?? 0) + n); };
   for (const site of sites) {
-    for (const host of site.hosts) {
-      if (host.rules.some((r) => {
+    const one = siteUsages.get(site, [], () => usageOfSite(site));
+    add(usage.base.rules, one.base.rules);
+    add(usage.base.runbooks, one.base.runbooks);
+    add(usage.head.rules, one.head.rules);
+    add(usage.head.runbooks, one.head.runbooks);
+  }
+  return usage;
+}
+
+const siteUsages = new ObjectMemo<SitePlan, HostUsage>();
+
+function emptyUsage(): HostUsage {
+  const side = () => ({ rules: new Map<string, number>(), runbooks: new Map<string, number>() });
+  return { base: side(), head: side() };
+}
+
+function usageOfSite(site: SitePlan): HostUsage {
+  const usage = emptyUsage();
+  const bump = (m: Map<string, number>, ids: ReadonlySet<string>) => { for (const id of ids) m.set(id, (m.get(id) ?? 0) + 1); };
+  for (const host of site.hosts) {
+    for (const useBase of [true, false]) {
+      const rules = new Set<string>();
+      const runbooks = new Set<string>();
+      for (const r of host.rules) {
         const s = useBase ? r.before : r.after;
-        return s !== undefined && match({ ...s, ruleId: r.ruleId });
-      })) n++;
+        if (s === undefined) continue;
+        rules.add(r.ruleId);
+        runbooks.add(s.checkRunbook);
+        if (s.fixRunbook !== undefined) runbooks.add(s.fixRunbook);
+      }
+      const target = useBase ? usage.base : usage.head;
+      bump(target.rules, rules);
+      bump(target.runbooks, runbooks);
     }
   }
-  return n;
+  return usage;
 }
 
 // ---------------------------------------------------------------------------------------------
