@@ -30,7 +30,8 @@ const MAX_TREES = 8;
  * the parsed documents live as long as their SourceFile stays here, so real memory is a multiple of
  * `maxBytes` (roughly 20× for YAML with source ranges). A blob is cached only when its bytes hash to
  * its SHA-1 blob id, so a wrong API answer is never remembered. Fetches of a SHA already on its way
- * are shared (head and base trees mostly hold the same blobs).
+ * or already held under another path are shared (head and base trees mostly hold the same blobs).
+ * Cached bytes count once per path (a copy held under two paths counts twice).
  *
  * @example
  * const cache = new ReviewCache({ maxBytes: 64 * 1024 * 1024 });
@@ -40,6 +41,8 @@ export class ReviewCache {
   readonly maxBytes: number;
   private readonly files = new Map<string, { file: SourceFile; bytes: number }>();
   private readonly inFlight = new Map<string, Promise<Uint8Array>>();
+  /** Blob SHA → the key of a cached file with those bytes (a copy or move of a file is not fetched again). */
+  private readonly bySha = new Map<string, string>();
   private readonly trees = new Map<string, TreeListing>();
   private held = 0;
   readonly stats: ReviewCacheStats = { blobHits: 0, blobFetches: 0, treeHits: 0, treeFetches: 0, bytes: 0, files: 0 };
@@ -80,7 +83,8 @@ export class ReviewCache {
       this.files.set(key, hit);
       return hit.file;
     }
-    let pending = this.inFlight.get(sha);
+    const sameBlob = this.files.get(this.bySha.get(sha) ?? '');
+    let pending = sameBlob && sameBlob.file.bytes.length === sameBlob.file.size ? Promise.resolve(sameBlob.file.bytes) : this.inFlight.get(sha);
     if (pending) this.stats.blobHits++;
     else {
       this.stats.blobFetches++;
@@ -97,11 +101,14 @@ export class ReviewCache {
       const cost = file.bytes.length + path.length;
       if (cost <= this.maxBytes) {
         this.files.set(key, { file, bytes: cost });
+        this.bySha.set(sha, key);
         this.held += cost;
         while (this.held > this.maxBytes) {
           const [oldest, entry] = this.files.entries().next().value!;
           this.files.delete(oldest);
           this.held -= entry.bytes;
+          const oldSha = oldest.split('\0')[1]!;
+          if (this.bySha.get(oldSha) === oldest) this.bySha.delete(oldSha);
         }
       }
     }
