@@ -189,14 +189,21 @@ export function planChange(base: LoadedRepo, head: LoadedRepo, now: Date, meta: 
     runbooks: diffRunbooks(b, h, usage),
   };
   const flags: LocatedFlag[] = [];
-  for (const s of sites) {
-    for (const f of s.flags) flags.push({ ...f, site: s.siteId });
-    for (const host of s.hosts) {
-      for (const f of host.flags) flags.push({ ...f, site: s.siteId, host: host.hostId });
-      for (const r of host.rules) for (const f of r.flags) flags.push({ ...f, site: s.siteId, host: host.hostId, rule: r.ruleId });
-    }
-  }
+  for (const s of sites) for (const f of siteFlags.get(s, [], () => locatedFlags(s))) flags.push({ ...f });
   return { baseRev: meta.baseRev, headRev: meta.headRev, now: now.toISOString(), summary: summarize(sites, flags), flags, sites, repository };
+}
+
+const siteFlags = new ObjectMemo<SitePlan, readonly LocatedFlag[]>();
+
+/** A site plan's flags with where they sit (site, host, rule), in plan order. */
+function locatedFlags(s: SitePlan): LocatedFlag[] {
+  const flags: LocatedFlag[] = [];
+  for (const f of s.flags) flags.push({ ...f, site: s.siteId });
+  for (const host of s.hosts) {
+    for (const f of host.flags) flags.push({ ...f, site: s.siteId, host: host.hostId });
+    for (const r of host.rules) for (const f of r.flags) flags.push({ ...f, site: s.siteId, host: host.hostId, rule: r.ruleId });
+  }
+  return flags;
 }
 
 /** True when an entry is part of the change (not unchanged, and not a skip that was already there). */
@@ -215,6 +222,8 @@ interface Side {
   sites: Map<string, Site>;
   /** Runbook id → step → digest. */
   digests: Map<string, Map<string, string>>;
+  /** Runbook id → its digests joined (filled on demand by digestKey). */
+  digestKeys: Map<string, string | undefined>;
 }
 
 function sideOf(repo: LoadedRepo): Side {
@@ -234,7 +243,7 @@ function sideOf(repo: LoadedRepo): Side {
     if (!m) digests.set(s.runbook.value.id, (m = new Map()));
     m.set(s.step, digestOfScript(s));
   }
-  return { repo, scripts, rules, runbooks, sites: firstByPath(repo.sites), digests };
+  return { repo, scripts, rules, runbooks, sites: firstByPath(repo.sites), digests, digestKeys: new Map() };
 }
 
 function firstByPath<T extends { id: string }>(entries: readonly { file: { path: string }; value: T }[]): Map<string, T> {
@@ -266,10 +275,7 @@ function memoPlanSite(siteId: string, b: Side, h: Side, now: Date): SitePlan {
   const hs = h.sites.get(siteId);
   const deps: unknown[] = [siteId, bs, hs, bs ? siteDate(now, bs.timezone) : '', hs ? siteDate(now, hs.timezone) : ''];
   const ruleIds = new Set<string>();
-  for (const site of [bs, hs]) {
-    for (const r of site?.rules ?? []) ruleIds.add(r.rule);
-    for (const host of site?.hosts ?? []) for (const r of host.rules ?? []) ruleIds.add(r.rule);
-  }
+  for (const site of [bs, hs]) if (site) for (const id of ruleIdsOf(site)) ruleIds.add(id);
   const runbookIds = new Set<string>();
   for (const id of ruleIds) {
     for (const side of [b, h]) {
@@ -282,12 +288,31 @@ function memoPlanSite(siteId: string, b: Side, h: Side, now: Date): SitePlan {
   }
   for (const id of runbookIds) {
     for (const side of [b, h]) {
-      deps.push(side.runbooks.get(id));
-      const digests = side.digests.get(id);
-      deps.push(digests ? [...digests].join(',') : undefined);
+      deps.push(side.runbooks.get(id), digestKey(side, id));
     }
   }
   return sitePlans.get((hs ?? bs)!, deps, () => planSite(siteId, b, h, now));
+}
+
+/** A runbook's script digests on one side as one string, built once per side and runbook. */
+function digestKey(side: Side, runbookId: string): string | undefined {
+  if (side.digestKeys.has(runbookId)) return side.digestKeys.get(runbookId);
+  const digests = side.digests.get(runbookId);
+  const key = digests ? [...digests].join(',') : undefined;
+  side.digestKeys.set(runbookId, key);
+  return key;
+}
+
+const siteRuleIds = new ObjectMemo<Site, readonly string[]>();
+
+/** Every rule id a site's own and its hosts' entries name, once per Site object. */
+function ruleIdsOf(site: Site): readonly string[] {
+  return siteRuleIds.get(site, [], () => {
+    const ids = new Set<string>();
+    for (const r of site.rules) ids.add(r.rule);
+    for (const host of site.hosts) for (const r of host.rules ?? []) ids.add(r.rule);
+    return [...ids];
+  });
 }
 
 function planSite(siteId: string, b: Side, h: Side, now: Date): SitePlan {
@@ -673,7 +698,7 @@ function stateOf(r: EffectiveRule): EntryState {
 // ---------------------------------------------------------------------------------------------
 // Repository-wide rules and runbooks
 
-function diffRules(b: Side, h: Side, usage: HostUsage): RepoItemChange[] {
+function diffRules(b: Side, h: Side, usage: ReturnType<typeof hostUsage>): RepoItemChange[] {
   const out: RepoItemChange[] = [];
   for (const id of unionSorted(b.rules.keys(), h.rules.keys())) {
     const x = b.rules.get(id);
@@ -681,12 +706,12 @@ function diffRules(b: Side, h: Side, usage: HostUsage): RepoItemChange[] {
     const status = !x ? 'added' : !y ? 'removed' : 'changed';
     const changes = x && y ? fieldChanges(x as unknown as Record<string, unknown>, y as unknown as Record<string, unknown>, new Set()) : [];
     if (status === 'changed' && changes.length === 0) continue;
-    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: (!y ? usage.base : usage.head).rules.get(id) ?? 0 });
+    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: usage.count(!y, 'rules', id) });
   }
   return out;
 }
 
-function diffRunbooks(b: Side, h: Side, usage: HostUsage): RepoItemChange[] {
+function diffRunbooks(b: Side, h: Side, usage: ReturnType<typeof hostUsage>): RepoItemChange[] {
   const out: RepoItemChange[] = [];
   for (const id of unionSorted(b.runbooks.keys(), h.runbooks.keys())) {
     const x = b.runbooks.get(id);
@@ -712,7 +737,7 @@ function diffRunbooks(b: Side, h: Side, usage: HostUsage): RepoItemChange[] {
       if (settings(x) !== settings(y)) changes.push({ kind: 'field', subject: 'scripts' });
     }
     if (status === 'changed' && changes.length === 0) continue;
-    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: (!y ? usage.base : usage.head).runbooks.get(id) ?? 0 });
+    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: usage.count(!y, 'runbooks', id) });
   }
   return out;
 }
@@ -734,18 +759,16 @@ interface HostUsage {
   head: { rules: Map<string, number>; runbooks: Map<string, number> };
 }
 
-/** Counts each host once per rule and runbook it uses, on each side (per site once per SitePlan object, then summed). */
-function hostUsage(sites: readonly SitePlan[]): HostUsage {
-  const usage = emptyUsage();
-  const add = (into: Map<string, number>, from: ReadonlyMap<string, number>) => { for (const [id, n] of from) into.set(id, (into.get(id) ?? 0) + n); };
-  for (const site of sites) {
-    const one = siteUsages.get(site, [], () => usageOfSite(site));
-    add(usage.base.rules, one.base.rules);
-    add(usage.base.runbooks, one.base.runbooks);
-    add(usage.head.rules, one.head.rules);
-    add(usage.head.runbooks, one.head.runbooks);
-  }
-  return usage;
+/** Hosts using a rule or runbook on one side, summed over the sites' own counts (each counted once per SitePlan object). */
+function hostUsage(sites: readonly SitePlan[]): { count(useBase: boolean, kind: 'rules' | 'runbooks', id: string): number } {
+  const perSite = sites.map((site) => siteUsages.get(site, [], () => usageOfSite(site)));
+  return {
+    count(useBase, kind, id) {
+      let n = 0;
+      for (const u of perSite) n += (useBase ? u.base : u.head)[kind].get(id) ?? 0;
+      return n;
+    },
+  };
 }
 
 const siteUsages = new ObjectMemo<SitePlan, HostUsage>();

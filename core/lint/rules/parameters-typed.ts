@@ -59,8 +59,7 @@ export const parametersTyped: LintRule = {
         const fix = rule && fixRunbookOf(rule.value);
         deps.push(rule, fix === undefined ? undefined : runbooks.get(fix));
       };
-      site.value.rules.forEach((setting) => note(setting.rule));
-      site.value.hosts.forEach((host) => host.rules?.forEach((setting) => note(setting.rule)));
+      for (const id of siteRuleIds.get(site, [], () => [...new Set([...site.value.rules.map((r) => r.rule), ...site.value.hosts.flatMap((h) => (h.rules ?? []).map((r) => r.rule))])])) note(id);
       findings.push(...siteValues.get(site, deps, () => checkSite(site, rulesById, runbooks, v)));
     }
     return findings;
@@ -73,6 +72,8 @@ type RunbookEntry = Entry<Runbook>;
 const runbookSpecs = new ObjectMemo<RunbookEntry, { findings: Finding[]; ok: Map<string, Spec> }>();
 const ruleValues = new ObjectMemo<Entry<Rule>, Finding[]>();
 const siteValues = new ObjectMemo<Entry<Site>, Finding[]>();
+/** The rule ids a site entry's own and host entries name, once per entry. */
+const siteRuleIds = new ObjectMemo<Entry<Site>, readonly string[]>();
 
 function fixRunbookOf(rule: Rule): string | undefined {
   return rule.action.type === 'remediate' ? (rule.action.runbook ?? rule.check) : undefined;
