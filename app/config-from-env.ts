@@ -21,6 +21,10 @@ export interface AppConfig {
   repositories: ReadonlySet<string>;
   /** Largest webhook body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Source bytes of blobs kept across deliveries (WRIT_APP_CACHE_MB, default 64 MiB); 0 turns the cache off. */
+  cacheBytes: number;
+  /** Folder for state that must survive a restart (WRIT_APP_STATE_DIR): seen delivery ids in `deliveries/`. */
+  stateDir?: string;
   /** Fixed reference time for waiver expiry (WRIT_NOW), else the clock per review. */
   now?: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -31,8 +35,9 @@ export interface AppConfig {
 /**
  * Reads the App configuration: APP_ID, PRIVATE_KEY_PATH (or PRIVATE_KEY), WEBHOOK_SECRET, GHE_HOST
  * (+ GHE_PROTOCOL) as Probot does, and WRIT_APP_INSTALLATIONS (comma-separated ids, required),
- * WRIT_APP_REPOSITORIES (comma-separated owner/name), WRIT_APP_MAX_BODY_BYTES, WRIT_NOW, LOG_LEVEL,
- * and the optional release settings (WRIT_RELEASE_*, WRIT_APP_STATE_DIR: releaseConfigFromEnv).
+ * WRIT_APP_REPOSITORIES (comma-separated owner/name), WRIT_APP_MAX_BODY_BYTES, WRIT_APP_CACHE_MB,
+ * WRIT_APP_STATE_DIR (absolute path), WRIT_NOW, LOG_LEVEL, and the optional release settings
+ * (WRIT_RELEASE_*: releaseConfigFromEnv).
  * Throws WeakSecretError for a missing, default or short secret, AppConfigError for anything else.
  *
  * @example
@@ -92,6 +97,12 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   const maxBodyBytes = maxBodyText === undefined ? 25 * 1024 * 1024 : Number(maxBodyText);
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) throw new AppConfigError('WRIT_APP_MAX_BODY_BYTES must be an integer of at least 1024', { hint: 'Leave it unset for 25 MB, GitHub\'s own cap.' });
 
+  const cacheText = env['WRIT_APP_CACHE_MB'];
+  const cacheMb = cacheText === undefined ? 64 : Number(cacheText);
+  if (!Number.isInteger(cacheMb) || cacheMb < 0 || cacheMb > 65_536) throw new AppConfigError('WRIT_APP_CACHE_MB must be a whole number of MiB from 0 to 65536', { hint: 'Leave it unset for 64; 0 turns the blob cache off.' });
+  const stateDir = env['WRIT_APP_STATE_DIR'];
+  if (stateDir !== undefined && stateDir !== '' && !stateDir.startsWith('/')) throw new AppConfigError('WRIT_APP_STATE_DIR must be an absolute path', { hint: 'For example WRIT_APP_STATE_DIR=/var/lib/writ-app.' });
+
   const level = env['LOG_LEVEL'] ?? 'info';
   const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
   if (!(levels as readonly string[]).includes(level)) throw new AppConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}`, { hint: 'Leave LOG_LEVEL unset for info.' });
@@ -100,6 +111,8 @@ export function configFromEnv(env: Readonly<Record<string, string | undefined>>)
   return {
     appId: Number(appIdText), privateKey, webhookSecret: secret, baseUrl, installations, repositories, maxBodyBytes,
     ...(release ? { release } : {}),
+    cacheBytes: cacheMb * 1024 * 1024,
+    ...(stateDir ? { stateDir } : {}),
     ...(env['WRIT_NOW'] ? { now: env['WRIT_NOW'] } : {}),
     logLevel: level as AppConfig['logLevel'],
   };

@@ -2,17 +2,20 @@ import type { SourceFile } from '../core/load/source-file.js';
 import type { Finding } from '../core/model/finding.js';
 import { POLICY_FOLDERS } from '../adapters/fs/read-repo-files.js';
 import type { GitHubRequest } from './github-request.js';
+import type { ReviewCache, TreeListing } from './review-cache.js';
 
 export interface ReadPrTreeOptions {
   /** Blobs larger than this are not fetched: returned with empty bytes and their real size (the loader reports them). */
   maxFileBytes: number;
   /** Most policy files read from one tree; the rest are a finding. */
   maxFiles?: number;
-  /** Parallel blob requests. */
+  /** Parallel blob requests (default 8). */
   concurrency?: number;
+  /** Tree listings and blobs kept across deliveries (by commit and blob SHA); none: every read goes to the API. */
+  cache?: ReviewCache;
 }
 
-interface TreeEntry { path: string; mode: string; type: string; sha: string; size?: number }
+type TreeEntry = TreeListing['tree'][number];
 
 /**
  * Reads the policy folders (policies/, runbooks/, sites/, frameworks/) of one commit through the
@@ -24,8 +27,8 @@ interface TreeEntry { path: string; mode: string; type: string; sha: string; siz
  * const { files, findings } = await readPrTree(request, 'acme', 'policy', headSha, { maxFileBytes: 1 << 20 });
  */
 export async function readPrTree(request: GitHubRequest, owner: string, repo: string, sha: string, options: ReadPrTreeOptions): Promise<{ files: SourceFile[]; findings: Finding[] }> {
-  const { data } = await request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: sha, recursive: '1' });
-  const tree = data as { tree: TreeEntry[]; truncated?: boolean };
+  const list = async () => (await request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo, tree_sha: sha, recursive: '1' })).data as TreeListing;
+  const tree = options.cache ? await options.cache.tree(sha, list) : await list();
   const findings: Finding[] = [];
   const at = (file: string, code: string, message: string, hint: string): Finding => ({ file, line: 1, column: 1, pointer: '', code, severity: 'error', message, hint });
   if (tree.truncated) findings.push(at('.', 'WH_TREE_TRUNCATED', 'GitHub truncated the tree listing; some files were not reviewed', 'Run writ validate locally on this commit.'));
@@ -56,9 +59,16 @@ export async function readPrTree(request: GitHubRequest, owner: string, repo: st
         files[i] = { path: e.path, bytes: new Uint8Array(0), size };
         continue;
       }
-      const { data: blob } = await request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo, file_sha: e.sha });
-      const { content, encoding } = blob as { content: string; encoding: string };
-      const bytes = new Uint8Array(Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'));
+      const fetchBlob = async () => {
+        const { data: blob } = await request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo, file_sha: e.sha });
+        const { content, encoding } = blob as { content: string; encoding: string };
+        return new Uint8Array(Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8'));
+      };
+      if (options.cache) {
+        files[i] = await options.cache.file(e.path, e.sha, options.maxFileBytes, fetchBlob);
+        continue;
+      }
+      const bytes = await fetchBlob();
       files[i] = { path: e.path, bytes: bytes.length > options.maxFileBytes ? new Uint8Array(0) : bytes, size: bytes.length };
     }
   };

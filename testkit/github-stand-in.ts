@@ -201,8 +201,12 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
         return send(200, { total_count: runs.length, check_runs: runs.map(({ annotations: _a, ...r }) => r) });
       }
       if (req.method === 'POST' && rest === '/check-runs') {
-        const b = body as { name: string; head_sha: string; status?: string };
-        const run: StandInCheckRun = { id: 1000 + checkRuns.length, name: b.name, head_sha: b.head_sha, status: b.status ?? 'queued', annotations: [] };
+        const b = body as { name: string; head_sha: string; status?: string; conclusion?: string; output?: { title?: string; summary?: string; annotations?: Record<string, unknown>[] } };
+        // Like GitHub, a run may be created already completed, with its output and first annotations.
+        if ((b.output?.annotations?.length ?? 0) > 50) return send(422, { message: 'Only 50 annotations are allowed per request' });
+        const run: StandInCheckRun = { id: 1000 + checkRuns.length, name: b.name, head_sha: b.head_sha, status: b.status ?? 'queued', annotations: [...(b.output?.annotations ?? [])] };
+        if (b.conclusion) run.conclusion = b.conclusion;
+        if (b.output) run.output = { title: b.output.title, summary: b.output.summary };
         checkRuns.push(run);
         return send(201, run);
       }

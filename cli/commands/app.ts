@@ -17,6 +17,8 @@ releases every push to the default branch (writ/release commit status). Configur
   WRIT_APP_INSTALLATIONS   installation ids the App acts for, comma-separated (required)
   WRIT_APP_REPOSITORIES    owner/name the App acts for, comma-separated (default: all of those installations)
   WRIT_APP_MAX_BODY_BYTES  largest webhook body accepted (default: 25 MB)
+  WRIT_APP_CACHE_MB        source MiB of blobs kept across deliveries (default: 64; 0: off)
+  WRIT_APP_STATE_DIR       absolute folder; handled delivery ids survive restarts in deliveries/
   WRIT_NOW                 fixed reference time for waiver expiry
   LOG_LEVEL                trace, debug, info (default), warn, error, fatal
 

@@ -6,6 +6,8 @@ import type { Entry, LoadedRepo } from '../validate/loaded-repo.js';
 import type { Runbook } from '../model/generated/runbook.js';
 import { findingAtPointer } from './finding-at-pointer.js';
 import type { ScriptIssue } from './scripts/script-issue.js';
+import type { SourceFile } from '../load/source-file.js';
+import { ObjectMemo } from '../memo/object-memo.js';
 
 export type ScriptStep = 'check' | 'remediate' | 'verify' | 'rollback';
 export const SCRIPT_STEPS: readonly ScriptStep[] = ['check', 'remediate', 'verify', 'rollback'];
@@ -34,52 +36,9 @@ export function collectScripts(repo: LoadedRepo): { scripts: RunbookScript[]; fi
   const scripts: RunbookScript[] = [];
   const findings: Finding[] = [];
   for (const rb of repo.runbooks) {
-    const dir = rb.file.path.slice(0, rb.file.path.lastIndexOf('/') + 1);
-    for (const step of SCRIPT_STEPS) {
-      const spec = rb.value.scripts[step];
-      if (!spec) continue;
-      const pointer = `/scripts/${step}`;
-      const hasInline = typeof spec.inline === 'string';
-      const hasFile = typeof spec.file === 'string';
-      if (hasInline === hasFile) {
-        findings.push(findingAtPointer(rb.file, pointer, 'LINT_SCRIPT_SOURCE',
-          `the ${step} script needs exactly one of inline or file`, 'Write the script under `inline: |`, or name a sibling file with `file:`.'));
-        continue;
-      }
-      const base = { key: `${rb.file.path}#${step}`, runbook: rb, step, platform: rb.value.platform };
-      if (hasInline) {
-        scripts.push({ ...base, text: spec.inline!, origin: inlineOrigin(rb.file, `${pointer}/inline`) });
-        continue;
-      }
-      const wanted = rb.value.platform === 'linux' ? '.sh' : '.ps1';
-      if (!spec.file!.endsWith(wanted)) {
-        findings.push(findingAtPointer(rb.file, `${pointer}/file`, 'LINT_SCRIPT_EXTENSION',
-          `a ${rb.value.platform} runbook's scripts end in ${wanted} (got ${spec.file})`,
-          rb.value.platform === 'linux' ? 'Linux scripts are bash (.sh).' : 'Windows scripts are PowerShell (.ps1).'));
-        continue;
-      }
-      const resolved = normalize(dir + spec.file!);
-      if (resolved === null || !resolved.startsWith('runbooks/')) {
-        findings.push(findingAtPointer(rb.file, `${pointer}/file`, 'LINT_SCRIPT_PATH_ESCAPE',
-          `script path ${spec.file} leaves the runbooks/ folder`, 'Keep scripts beside the runbook, e.g. `LIN-SSH-001/check.sh`.'));
-        continue;
-      }
-      const source = repo.scriptFiles.get(resolved);
-      if (!source) {
-        findings.push(findingAtPointer(rb.file, `${pointer}/file`, 'LINT_SCRIPT_FILE_MISSING',
-          `script file ${resolved} does not exist`, `Create ${resolved}, or fix the path (it is relative to ${dir}).`));
-        continue;
-      }
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(source.bytes).replace(/^\uFEFF/, '');
-      } catch {
-        findings.push(findingAtPointer(rb.file, `${pointer}/file`, 'LINT_SCRIPT_ENCODING',
-          `script file ${resolved} is not valid UTF-8`, 'Save the script as UTF-8.'));
-        continue;
-      }
-      scripts.push({ ...base, text, origin: { path: resolved, line: 1, column: 1, inline: false } });
-    }
+    const one = runbookScripts.get(rb, scriptFileDeps(rb, repo), () => scriptsOfRunbook(rb, repo));
+    scripts.push(...one.scripts);
+    findings.push(...one.findings);
   }
   const libraryPath = 'runbooks/linux/lib/writ-result.sh';
   const linux = repo.runbooks.find((r) => r.value.platform === 'linux');
@@ -133,4 +92,72 @@ function normalize(path: string): string | null {
     } else out.push(seg);
   }
   return out.join('/');
+}
+
+/** One result per runbook entry and the script files it names: a caller that reuses entries collects each once. */
+const runbookScripts = new ObjectMemo<Entry<Runbook>, { scripts: RunbookScript[]; findings: Finding[] }>();
+
+/** The SourceFile objects a runbook's `file:` scripts resolve to (undefined where none), in step order. */
+function scriptFileDeps(rb: Entry<Runbook>, repo: LoadedRepo): (SourceFile | undefined)[] {
+  const dir = rb.file.path.slice(0, rb.file.path.lastIndexOf('/') + 1);
+  const deps: (SourceFile | undefined)[] = [];
+  for (const step of SCRIPT_STEPS) {
+    const file = rb.value.scripts[step]?.file;
+    if (typeof file !== 'string') continue;
+    const resolved = normalize(dir + file);
+    deps.push(resolved === null ? undefined : repo.scriptFiles.get(resolved));
+  }
+  return deps;
+}
+
+function scriptsOfRunbook(rb: Entry<Runbook>, repo: LoadedRepo): { scripts: RunbookScript[]; findings: Finding[] } {
+  const scripts: RunbookScript[] = [];
+  const findings: Finding[] = [];
+  const dir = rb.file.path.slice(0, rb.file.path.lastIndexOf('/') + 1);
+  for (const step of SCRIPT_STEPS) {
+    const spec = rb.value.scripts[step];
+    if (!spec) continue;
+    const pointer = `/scripts/${step}`;
+    const hasInline = typeof spec.inline === 'string';
+    const hasFile = typeof spec.file === 'string';
+    if (hasInline === hasFile) {
+      findings.push(findingAtPointer(rb.file, pointer, 'LINT_SCRIPT_SOURCE',
+        `the ${step} script needs exactly one of inline or file`, 'Write the script under `inline: |`, or name a sibling file with `file:`.'));
+      continue;
+    }
+    const base = { key: `${rb.file.path}#${step}`, runbook: rb, step, platform: rb.value.platform };
+    if (hasInline) {
+      scripts.push({ ...base, text: spec.inline!, origin: inlineOrigin(rb.file, `${pointer}/inline`) });
+      continue;
+    }
+    const wanted = rb.value.platform === 'linux' ? '.sh' : '.ps1';
+    if (!spec.file!.endsWith(wanted)) {
+      findings.push(findingAtPointer(rb.file, `${pointer}/file`, 'LINT_SCRIPT_EXTENSION',
+        `a ${rb.value.platform} runbook's scripts end in ${wanted} (got ${spec.file})`,
+        rb.value.platform === 'linux' ? 'Linux scripts are bash (.sh).' : 'Windows scripts are PowerShell (.ps1).'));
+      continue;
+    }
+    const resolved = normalize(dir + spec.file!);
+    if (resolved === null || !resolved.startsWith('runbooks/')) {
+      findings.push(findingAtPointer(rb.file, `${pointer}/file`, 'LINT_SCRIPT_PATH_ESCAPE',
+        `script path ${spec.file} leaves the runbooks/ folder`, 'Keep scripts beside the runbook, e.g. `LIN-SSH-001/check.sh`.'));
+      continue;
+    }
+    const source = repo.scriptFiles.get(resolved);
+    if (!source) {
+      findings.push(findingAtPointer(rb.file, `${pointer}/file`, 'LINT_SCRIPT_FILE_MISSING',
+        `script file ${resolved} does not exist`, `Create ${resolved}, or fix the path (it is relative to ${dir}).`));
+      continue;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(source.bytes).replace(/^\uFEFF/, '');
+    } catch {
+      findings.push(findingAtPointer(rb.file, `${pointer}/file`, 'LINT_SCRIPT_ENCODING',
+        `script file ${resolved} is not valid UTF-8`, 'Save the script as UTF-8.'));
+      continue;
+    }
+    scripts.push({ ...base, text, origin: { path: resolved, line: 1, column: 1, inline: false } });
+  }
+  return { scripts, findings };
 }

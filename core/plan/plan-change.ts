@@ -3,8 +3,9 @@ import { collectScripts, type RunbookScript } from '../lint/collect-scripts.js';
 import type { Rule } from '../model/generated/rule.js';
 import type { Runbook } from '../model/generated/runbook.js';
 import type { Appliance, Host, MaintenanceWindow, Site, Waiver } from '../model/generated/site.js';
-import { resolveHostRuleSet, scriptDigest, siteDate, type EffectiveRule, type HostRuleSet, type ModeSource, type ParamValue, type RuleMode, type SkippedRule } from '../policy/resolve-host-rules.js';
+import { digestOfScript, resolveHostRuleSet, siteDate, type EffectiveRule, type HostRuleSet, type ModeSource, type ParamValue, type RuleMode, type SkippedRule } from '../policy/resolve-host-rules.js';
 import type { LoadedRepo } from '../validate/loaded-repo.js';
+import { ObjectMemo } from '../memo/object-memo.js';
 
 /** How a site or host differs between base and head. */
 export type ItemStatus = 'added' | 'removed' | 'changed' | 'unchanged';
@@ -180,21 +181,29 @@ export function planChange(base: LoadedRepo, head: LoadedRepo, now: Date, meta: 
   const h = sideOf(head);
 
   const sites: SitePlan[] = [];
-  for (const siteId of unionSorted(b.sites.keys(), h.sites.keys())) sites.push(planSite(siteId, b, h, now));
+  for (const siteId of unionSorted(b.sites.keys(), h.sites.keys())) sites.push(memoPlanSite(siteId, b, h, now));
 
+  const usage = hostUsage(sites);
   const repository = {
-    rules: diffRules(b, h, sites),
-    runbooks: diffRunbooks(b, h, sites),
+    rules: diffRules(b, h, usage),
+    runbooks: diffRunbooks(b, h, usage),
   };
   const flags: LocatedFlag[] = [];
-  for (const s of sites) {
-    for (const f of s.flags) flags.push({ ...f, site: s.siteId });
-    for (const host of s.hosts) {
-      for (const f of host.flags) flags.push({ ...f, site: s.siteId, host: host.hostId });
-      for (const r of host.rules) for (const f of r.flags) flags.push({ ...f, site: s.siteId, host: host.hostId, rule: r.ruleId });
-    }
-  }
+  for (const s of sites) for (const f of siteFlags.get(s, [], () => locatedFlags(s))) flags.push({ ...f });
   return { baseRev: meta.baseRev, headRev: meta.headRev, now: now.toISOString(), summary: summarize(sites, flags), flags, sites, repository };
+}
+
+const siteFlags = new ObjectMemo<SitePlan, readonly LocatedFlag[]>();
+
+/** A site plan's flags with where they sit (site, host, rule), in plan order. */
+function locatedFlags(s: SitePlan): LocatedFlag[] {
+  const flags: LocatedFlag[] = [];
+  for (const f of s.flags) flags.push({ ...f, site: s.siteId });
+  for (const host of s.hosts) {
+    for (const f of host.flags) flags.push({ ...f, site: s.siteId, host: host.hostId });
+    for (const r of host.rules) for (const f of r.flags) flags.push({ ...f, site: s.siteId, host: host.hostId, rule: r.ruleId });
+  }
+  return flags;
 }
 
 /** True when an entry is part of the change (not unchanged, and not a skip that was already there). */
@@ -213,6 +222,8 @@ interface Side {
   sites: Map<string, Site>;
   /** Runbook id → step → digest. */
   digests: Map<string, Map<string, string>>;
+  /** Runbook id → its digests joined (filled on demand by digestKey). */
+  digestKeys: Map<string, string | undefined>;
 }
 
 function sideOf(repo: LoadedRepo): Side {
@@ -230,9 +241,9 @@ function sideOf(repo: LoadedRepo): Side {
     if (runbookEntries.get(s.runbook.value.id) !== s.runbook.file.path) continue;
     let m = digests.get(s.runbook.value.id);
     if (!m) digests.set(s.runbook.value.id, (m = new Map()));
-    m.set(s.step, scriptDigest(s.text));
+    m.set(s.step, digestOfScript(s));
   }
-  return { repo, scripts, rules, runbooks, sites: firstByPath(repo.sites), digests };
+  return { repo, scripts, rules, runbooks, sites: firstByPath(repo.sites), digests, digestKeys: new Map() };
 }
 
 function firstByPath<T extends { id: string }>(entries: readonly { file: { path: string }; value: T }[]): Map<string, T> {
@@ -250,6 +261,59 @@ function hostsOf(site: Site | undefined): Map<string, Host> {
 
 // ---------------------------------------------------------------------------------------------
 // Sites
+
+/**
+ * A site's plan reads only: the site on each side, the calendar date in its time zones, and the
+ * rules its site and host entries name with their runbooks and script digests on each side. With
+ * all of those the very same objects and values as in an earlier plan (a caller that keeps loaded
+ * entries across plans, like the GitHub App), the earlier SitePlan is the answer; it is read-only.
+ */
+const sitePlans = new ObjectMemo<Site, SitePlan>();
+
+function memoPlanSite(siteId: string, b: Side, h: Side, now: Date): SitePlan {
+  const bs = b.sites.get(siteId);
+  const hs = h.sites.get(siteId);
+  const deps: unknown[] = [siteId, bs, hs, bs ? siteDate(now, bs.timezone) : '', hs ? siteDate(now, hs.timezone) : ''];
+  const ruleIds = new Set<string>();
+  for (const site of [bs, hs]) if (site) for (const id of ruleIdsOf(site)) ruleIds.add(id);
+  const runbookIds = new Set<string>();
+  for (const id of ruleIds) {
+    for (const side of [b, h]) {
+      const rule = side.rules.get(id);
+      deps.push(rule);
+      if (!rule) continue;
+      runbookIds.add(rule.check);
+      if (rule.action.type === 'remediate') runbookIds.add(rule.action.runbook ?? rule.check);
+    }
+  }
+  for (const id of runbookIds) {
+    for (const side of [b, h]) {
+      deps.push(side.runbooks.get(id), digestKey(side, id));
+    }
+  }
+  return sitePlans.get((hs ?? bs)!, deps, () => planSite(siteId, b, h, now));
+}
+
+/** A runbook's script digests on one side as one string, built once per side and runbook. */
+function digestKey(side: Side, runbookId: string): string | undefined {
+  if (side.digestKeys.has(runbookId)) return side.digestKeys.get(runbookId);
+  const digests = side.digests.get(runbookId);
+  const key = digests ? [...digests].join(',') : undefined;
+  side.digestKeys.set(runbookId, key);
+  return key;
+}
+
+const siteRuleIds = new ObjectMemo<Site, readonly string[]>();
+
+/** Every rule id a site's own and its hosts' entries name, once per Site object. */
+function ruleIdsOf(site: Site): readonly string[] {
+  return siteRuleIds.get(site, [], () => {
+    const ids = new Set<string>();
+    for (const r of site.rules) ids.add(r.rule);
+    for (const host of site.hosts) for (const r of host.rules ?? []) ids.add(r.rule);
+    return [...ids];
+  });
+}
 
 function planSite(siteId: string, b: Side, h: Side, now: Date): SitePlan {
   const bs = b.sites.get(siteId);
@@ -634,7 +698,7 @@ function stateOf(r: EffectiveRule): EntryState {
 // ---------------------------------------------------------------------------------------------
 // Repository-wide rules and runbooks
 
-function diffRules(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemChange[] {
+function diffRules(b: Side, h: Side, usage: ReturnType<typeof hostUsage>): RepoItemChange[] {
   const out: RepoItemChange[] = [];
   for (const id of unionSorted(b.rules.keys(), h.rules.keys())) {
     const x = b.rules.get(id);
@@ -642,12 +706,12 @@ function diffRules(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemChange
     const status = !x ? 'added' : !y ? 'removed' : 'changed';
     const changes = x && y ? fieldChanges(x as unknown as Record<string, unknown>, y as unknown as Record<string, unknown>, new Set()) : [];
     if (status === 'changed' && changes.length === 0) continue;
-    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: countHosts(sites, !y, (e) => e.ruleId === id) });
+    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: usage.count(!y, 'rules', id) });
   }
   return out;
 }
 
-function diffRunbooks(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemChange[] {
+function diffRunbooks(b: Side, h: Side, usage: ReturnType<typeof hostUsage>): RepoItemChange[] {
   const out: RepoItemChange[] = [];
   for (const id of unionSorted(b.runbooks.keys(), h.runbooks.keys())) {
     const x = b.runbooks.get(id);
@@ -673,7 +737,7 @@ function diffRunbooks(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemCha
       if (settings(x) !== settings(y)) changes.push({ kind: 'field', subject: 'scripts' });
     }
     if (status === 'changed' && changes.length === 0) continue;
-    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: countHosts(sites, !y, (e) => e.checkRunbook === id || e.fixRunbook === id) });
+    out.push({ id, name: (y ?? x)!.name, status, changes, hostsUsing: usage.count(!y, 'runbooks', id) });
   }
   return out;
 }
@@ -681,6 +745,7 @@ function diffRunbooks(b: Side, h: Side, sites: readonly SitePlan[]): RepoItemCha
 /** Top-level keys whose values differ (sorted), as `field` changes with no values (the YAML diff shows them). */
 function fieldChanges(x: Record<string, unknown>, y: Record<string, unknown>, skip: ReadonlySet<string>): Change[] {
   const out: Change[] = [];
+  if (x === y) return out; // the same loaded value on both sides
   for (const key of unionSorted(Object.keys(x), Object.keys(y))) {
     if (skip.has(key) || stable(x[key]) === stable(y[key])) continue;
     out.push({ kind: 'field', subject: key });
@@ -688,17 +753,51 @@ function fieldChanges(x: Record<string, unknown>, y: Record<string, unknown>, sk
   return out;
 }
 
-function countHosts(sites: readonly SitePlan[], useBase: boolean, match: (s: EntryState & { ruleId: string }) => boolean): number {
-  let n = 0;
-  for (const site of sites) {
-    for (const host of site.hosts) {
-      if (host.rules.some((r) => {
+/** Per side: how many hosts have an entry (before or after state) for each rule id and each check or fix runbook id. */
+interface HostUsage {
+  base: { rules: Map<string, number>; runbooks: Map<string, number> };
+  head: { rules: Map<string, number>; runbooks: Map<string, number> };
+}
+
+/** Hosts using a rule or runbook on one side, summed over the sites' own counts (each counted once per SitePlan object). */
+function hostUsage(sites: readonly SitePlan[]): { count(useBase: boolean, kind: 'rules' | 'runbooks', id: string): number } {
+  const perSite = sites.map((site) => siteUsages.get(site, [], () => usageOfSite(site)));
+  return {
+    count(useBase, kind, id) {
+      let n = 0;
+      for (const u of perSite) n += (useBase ? u.base : u.head)[kind].get(id) ?? 0;
+      return n;
+    },
+  };
+}
+
+const siteUsages = new ObjectMemo<SitePlan, HostUsage>();
+
+function emptyUsage(): HostUsage {
+  const side = () => ({ rules: new Map<string, number>(), runbooks: new Map<string, number>() });
+  return { base: side(), head: side() };
+}
+
+function usageOfSite(site: SitePlan): HostUsage {
+  const usage = emptyUsage();
+  const bump = (m: Map<string, number>, ids: ReadonlySet<string>) => { for (const id of ids) m.set(id, (m.get(id) ?? 0) + 1); };
+  for (const host of site.hosts) {
+    for (const useBase of [true, false]) {
+      const rules = new Set<string>();
+      const runbooks = new Set<string>();
+      for (const r of host.rules) {
         const s = useBase ? r.before : r.after;
-        return s !== undefined && match({ ...s, ruleId: r.ruleId });
-      })) n++;
+        if (s === undefined) continue;
+        rules.add(r.ruleId);
+        runbooks.add(s.checkRunbook);
+        if (s.fixRunbook !== undefined) runbooks.add(s.fixRunbook);
+      }
+      const target = useBase ? usage.base : usage.head;
+      bump(target.rules, rules);
+      bump(target.runbooks, runbooks);
     }
   }
-  return n;
+  return usage;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type { Runbook } from '../model/generated/runbook.js';
 import type { Host, RuleSetting, Site, Waiver } from '../model/generated/site.js';
 import type { SiteBundle } from '../bundle/site-bundle.js';
 import type { LoadedRepo } from '../validate/loaded-repo.js';
+import { ObjectMemo } from '../memo/object-memo.js';
 
 export type RuleMode = 'audit' | 'enforce';
 export type ParamValue = string | number | boolean | (string | number | boolean)[];
@@ -206,6 +207,18 @@ export function scriptDigest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+const scriptDigests = new ObjectMemo<RunbookScript, string>();
+
+/**
+ * scriptDigest of a collected script's text, computed once per script object.
+ *
+ * @example
+ * const digest = digestOfScript(collectScripts(repo).scripts[0]);
+ */
+export function digestOfScript(script: RunbookScript): string {
+  return scriptDigests.get(script, [], () => scriptDigest(script.text));
+}
+
 function indexOf(repo: LoadedRepo, scripts: readonly RunbookScript[] | undefined): RepoIndex {
   if (scripts === undefined) {
     let index = repoIndexes.get(repo);
@@ -238,7 +251,7 @@ function buildIndex(repo: LoadedRepo, scripts: readonly RunbookScript[]): RepoIn
     if (runbookPath.get(s.runbook.value.id) !== s.runbook.file.path) continue;
     let m = digests.get(s.runbook.value.id);
     if (!m) digests.set(s.runbook.value.id, (m = new Map()));
-    m.set(s.step, scriptDigest(s.text));
+    m.set(s.step, digestOfScript(s));
   }
   return { rules, runbooks, sites, digests };
 }

@@ -30,5 +30,6 @@ export const WEBHOOK_CODES: readonly LintCode[] = [
   { code: 'WH_RELEASE_SIGNING_FAILED', title: 'Release signing failed', help: 'The online keys in WRIT_RELEASE_KEYS_DIR were refused (missing, readable by others, or not listed by the newest root); nothing was released. Fix the key folder, then redeliver the push.' },
   { code: 'WH_RELEASE_PUSH_FAILED', title: 'Release not pushed', help: 'The release identity could not fetch or push the release branch (token refused, no write access, branch protection, URL, network), or the branch kept moving; nothing was published. Fix the token or access and redeliver the push.' },
   { code: 'WH_RELEASE_FAILED', title: 'Release failed', help: 'Reading the commit through the API, the token file or the state folder failed; nothing was released. See the log line, fix, and redeliver the push.' },
+  { code: 'WH_STATE_WRITE_FAILED', title: 'Delivery id not recorded', help: 'The App handled a delivery but could not append its id to WRIT_APP_STATE_DIR/deliveries/seen (disk full, permissions); after a restart a replay of it would be reviewed again. Fix the folder; the App keeps running.' },
   { code: 'WH_REVIEW_FAILED', title: 'Review failed', help: 'Reading the pull request or posting the check run failed; the log line names the API call. Rerun the check from the pull request.' },
 ];

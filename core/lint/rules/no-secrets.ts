@@ -3,7 +3,9 @@ import type { Finding } from '../../model/finding.js';
 import type { LintRule } from '../lint-context.js';
 import { findingAt } from '../../load/parsed-file.js';
 import { pointerOfPath } from '../../load/pointer-of-path.js';
-import { scriptIssueToFinding } from '../collect-scripts.js';
+import { scriptIssueToFinding, type RunbookScript } from '../collect-scripts.js';
+import type { ParsedFile } from '../../load/parsed-file.js';
+import { ObjectMemo } from '../../memo/object-memo.js';
 
 /** Secret shapes that are never legitimate in a policy repository. Each names what it found, never the value. */
 const SECRET_PATTERNS: readonly [RegExp, string][] = [
@@ -41,34 +43,8 @@ export const noSecrets: LintRule = {
   run(repo, ctx) {
     const findings: Finding[] = [];
     const hint = 'Remove it from the file and rotate it (it is in git history now). Put it in the appliance credential store and refer to it by name with `credential:`.';
-    for (const file of repo.files) {
-      if (!file.doc) continue;
-      visit(file.doc, {
-        Scalar(_k, node, path) {
-          if (typeof node.value !== 'string' || node.value.length < 4) return;
-          const parent = path[path.length - 1];
-          const isKey = isPair(parent) && parent.key === node;
-          if (isKey) return;
-          const keyName = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : '';
-          const what = findSecret(node.value) ?? (SECRET_KEY.test(keyName) ? `a literal value under \`${keyName}\`` : null);
-          if (what && !isInsideMapWithKey(path, 'inline')) {
-            findings.push(findingAt(file, node.range ? [node.range[0], node.range[1]] : undefined, pointerOfPath(path, node),
-              'LINT_SECRET_VALUE', `this looks like ${what}`, hint));
-          }
-        },
-      });
-    }
-    for (const script of ctx.scripts) {
-      const lines = script.text.split('\n');
-      lines.forEach((line, i) => {
-        for (const [re, what] of [...SECRET_PATTERNS, ...SCRIPT_ASSIGNMENT]) {
-          const m = re.exec(line);
-          if (!m) continue;
-          findings.push(scriptIssueToFinding(script, { code: 'LINT_SECRET_VALUE', line: i + 1, column: m.index + 1, severity: 'error', message: `this looks like ${what}`, hint }));
-          break;
-        }
-      });
-    }
+    for (const file of repo.files) findings.push(...fileSecrets.get(file, [], () => secretsInFile(file, hint)));
+    for (const script of ctx.scripts) findings.push(...scriptSecrets.get(script, [], () => secretsInScript(script, hint)));
     return findings;
   },
 };
@@ -77,4 +53,42 @@ export const noSecrets: LintRule = {
 function isInsideMapWithKey(path: readonly unknown[], key: string): boolean {
   const parent = path[path.length - 1];
   return isPair(parent) && isScalar(parent.key) && parent.key.value === key && isMap(path[path.length - 2]);
+}
+
+/** Per parsed file and per script: the same objects handed in again are scanned once. */
+const fileSecrets = new ObjectMemo<ParsedFile, Finding[]>();
+const scriptSecrets = new ObjectMemo<RunbookScript, Finding[]>();
+
+function secretsInFile(file: ParsedFile, hint: string): Finding[] {
+  const findings: Finding[] = [];
+  if (!file.doc) return findings;
+  visit(file.doc, {
+    Scalar(_k, node, path) {
+      if (typeof node.value !== 'string' || node.value.length < 4) return;
+      const parent = path[path.length - 1];
+      const isKey = isPair(parent) && parent.key === node;
+      if (isKey) return;
+      const keyName = isPair(parent) && isScalar(parent.key) ? String(parent.key.value) : '';
+      const what = findSecret(node.value) ?? (SECRET_KEY.test(keyName) ? `a literal value under \`${keyName}\`` : null);
+      if (what && !isInsideMapWithKey(path, 'inline')) {
+        findings.push(findingAt(file, node.range ? [node.range[0], node.range[1]] : undefined, pointerOfPath(path, node),
+          'LINT_SECRET_VALUE', `this looks like ${what}`, hint));
+      }
+    },
+  });
+  return findings;
+}
+
+function secretsInScript(script: RunbookScript, hint: string): Finding[] {
+  const findings: Finding[] = [];
+  const lines = script.text.split('\n');
+  lines.forEach((line, i) => {
+    for (const [re, what] of [...SECRET_PATTERNS, ...SCRIPT_ASSIGNMENT]) {
+      const m = re.exec(line);
+      if (!m) continue;
+      findings.push(scriptIssueToFinding(script, { code: 'LINT_SECRET_VALUE', line: i + 1, column: m.index + 1, severity: 'error', message: `this looks like ${what}`, hint }));
+      break;
+    }
+  });
+  return findings;
 }

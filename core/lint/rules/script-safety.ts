@@ -1,6 +1,7 @@
 import type { Finding } from '../../model/finding.js';
 import type { LintRule } from '../lint-context.js';
-import { scriptIssueToFinding } from '../collect-scripts.js';
+import { scriptIssueToFinding, type RunbookScript } from '../collect-scripts.js';
+import { ObjectMemo } from '../../memo/object-memo.js';
 import { findParamBlock } from '../scripts/powershell/find-param-block.js';
 import { scanPowerShell } from '../scripts/powershell/scan-powershell.js';
 import { scanShell } from '../scripts/shell/scan-shell.js';
@@ -33,27 +34,36 @@ export const scriptSafety: LintRule = {
   run(_repo, ctx) {
     const findings: Finding[] = [];
     for (const script of ctx.scripts) {
-      const declared = Object.keys(script.runbook.value.parameters ?? {});
-      const issues = script.platform === 'linux' ? scanShell(script.text, declared) : scanPowerShell(script.text);
-      for (const issue of issues) findings.push(scriptIssueToFinding(script, issue));
-      if (script.platform === 'windows') {
-        const block = findParamBlock(script.text);
-        const names = block?.names ?? [];
-        const same = names.length === declared.length && names.every((n, i) => n.toLowerCase() === declared[i]!.toLowerCase());
-        if (!same) {
-          findings.push(scriptIssueToFinding(script, {
-            code: 'LINT_PS_PARAM_MISMATCH', line: block?.line ?? 1, column: block?.column ?? 1, severity: 'error',
-            message: block
-              ? `param() declares (${names.join(', ') || 'nothing'}) but the runbook declares (${declared.join(', ') || 'nothing'})`
-              : `no param() block, but the runbook declares (${declared.join(', ')})`,
-            hint: declared.length
-              ? `Start the script with param(${declared.map((d) => `$${d}`).join(', ')}) in this order, with types matching the runbook.`
-              : 'Remove the param() block or declare the parameters in the runbook.',
-          }));
-        }
-      }
+      findings.push(...scriptScans.get(script, [], () => scanScript(script)));
       for (const issue of ctx.externalScriptIssues.get(script.key) ?? []) findings.push(scriptIssueToFinding(script, issue));
     }
     return findings;
   },
 };
+
+/** The scan of one script object (its text, platform and runbook): the same object handed in again is scanned once. */
+const scriptScans = new ObjectMemo<RunbookScript, Finding[]>();
+
+function scanScript(script: RunbookScript): Finding[] {
+  const findings: Finding[] = [];
+  const declared = Object.keys(script.runbook.value.parameters ?? {});
+  const issues = script.platform === 'linux' ? scanShell(script.text, declared) : scanPowerShell(script.text);
+  for (const issue of issues) findings.push(scriptIssueToFinding(script, issue));
+  if (script.platform === 'windows') {
+    const block = findParamBlock(script.text);
+    const names = block?.names ?? [];
+    const same = names.length === declared.length && names.every((n, i) => n.toLowerCase() === declared[i]!.toLowerCase());
+    if (!same) {
+      findings.push(scriptIssueToFinding(script, {
+        code: 'LINT_PS_PARAM_MISMATCH', line: block?.line ?? 1, column: block?.column ?? 1, severity: 'error',
+        message: block
+          ? `param() declares (${names.join(', ') || 'nothing'}) but the runbook declares (${declared.join(', ') || 'nothing'})`
+          : `no param() block, but the runbook declares (${declared.join(', ')})`,
+        hint: declared.length
+          ? `Start the script with param(${declared.map((d) => `$${d}`).join(', ')}) in this order, with types matching the runbook.`
+          : 'Remove the param() block or declare the parameters in the runbook.',
+      }));
+    }
+  }
+  return findings;
+}
