@@ -10,6 +10,7 @@ import { agentCommand } from './commands/agent.js';
 import { scrubCommand } from './commands/scrub.js';
 import { evidenceCommand } from './commands/evidence.js';
 import { appCommand } from './commands/app.js';
+import { demoCommand } from './commands/demo.js';
 import type { CliIo } from './io.js';
 import { printError } from './print-error.js';
 
@@ -26,6 +27,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   agent: { run: agentCommand, summary: 'the appliance loop: pull, verify, check and heal hosts, record (--once: one cycle)' },
   scrub: { run: scrubCommand, summary: 'PHI scrubber as a filter: FILE or stdin to stdout, identifiers replaced by [PHI:…] tokens' },
   evidence: { run: evidenceCommand, summary: 'offline check of appliance evidence chains (evidence verify --dir DIR --keys FILE)' },
+  demo: { run: demoCommand, summary: 'the whole pipeline on this machine in one folder: keys, release, one audit cycle, evidence (npm start)' },
   app: { run: appCommand, summary: 'start the GitHub App (Probot) that reviews pull requests; configured by environment' },
 };
 
