@@ -9,6 +9,7 @@ import type { CycleReport } from '../../core/engine/cycle-report.js';
 import { DemoError } from '../../core/errors/demo-error.js';
 import { referenceTime } from '../../adapters/clock/system-clock.js';
 import { startLoopbackGitServer, type LoopbackGitServer } from '../../adapters/git/loopback-git-server.js';
+import { startStaticSiteServer, type StaticSiteServer } from '../../adapters/http/static-site-server.js';
 import { readApplianceKeys } from '../../adapters/keys/appliance-keys.js';
 import { writeSecretFile } from '../../adapters/keys/write-secret-file.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
@@ -29,20 +30,22 @@ import { planCommand } from './plan.js';
 import { releaseCommand } from './release.js';
 import { validateCommand } from './validate.js';
 
-export const DEMO_HELP = `Usage: writ demo [--state DIR] [--no-ssh] [--from DIR] [--now ISO]
+export const DEMO_HELP = `Usage: writ demo [--state DIR] [--no-ssh] [--no-serve] [--from DIR] [--now ISO]
 
 The whole pipeline on this machine, in one folder: makes a throwaway key set and appliance key,
 builds a policy repository from this checkout's policies/, runbooks/ and frameworks/ plus a demo
 clinic (sites/clinic-demo.yaml) whose hosts are this machine (the appliance itself, and again over
 SSH through a loopback sshd when OpenSSH is installed), validates, plans and releases it, serves it
 from a loopback git server (smart HTTP), runs one agent cycle in audit mode (nothing on the machine
-is changed), pushes the signed evidence and verifies it offline. Running it again reuses the
-keys, the repository and the evidence and adds one more day.
+is changed), pushes the signed evidence and verifies it offline, builds the auditor site and
+serves it on 127.0.0.1 until Ctrl-C. Running it again reuses the keys, the repository and the
+evidence and adds one more day.
 
 Options:
   --state DIR   the demo's folder (default .writ-demo in the current folder); nothing is written
                 outside it except sshd's temporary folder, removed at the end
   --no-ssh      leave the SSH host out (it is left out anyway without OpenSSH)
+  --no-serve    build the auditor site but do not serve it (exit when done)
   --from DIR    where policies/, runbooks/ and frameworks/ come from (default: this writ checkout)
   --now ISO     reference time of this run (default: one day after the last run; the clock on the first)
 
@@ -59,7 +62,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     args: [...argv],
     options: {
       state: { type: 'string' }, 'no-ssh': { type: 'boolean', default: false }, from: { type: 'string' },
-      now: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+      now: { type: 'string' }, 'no-serve': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
@@ -86,6 +89,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   let interrupted = false;
   let sshHost: DemoSshHost | undefined;
   let server: LoopbackGitServer | undefined;
+  let siteServer: StaticSiteServer | undefined;
   const unsubscribe = io.onSignal?.(() => {
     interrupted = true;
     sshHost?.stopNow();
@@ -246,21 +250,54 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
       const built = await buildAuditorSite({ repoDir: layout.policy, evidenceDir: layout.evidenceBranch, outDir: layout.site });
       return { value: built, note: built.built ? `built in ${built.outDir}` : `not built: ${built.reason}` };
     });
-
     saveDemoState(layout, { format: 'writ-demo-state/v1', runs: run, last_now: iso, ...(sshHost ? { ssh_port: sshHost.port } : state?.ssh_port ? { ssh_port: state.ssh_port } : {}) });
+    // The pipeline is done: the git server and sshd go before the site is served.
+    await server.stop();
+    server = undefined;
+    await sshHost?.stop();
+    sshHost = undefined;
+
+    // 13. Serve the built site on loopback until Ctrl-C (or not at all with --no-serve).
+    let siteLine: { url: string } | { reason: string };
+    if (!site.built) siteLine = { reason: `not built, so nothing is served: ${site.reason}` };
+    else if (values['no-serve']) siteLine = { reason: `built in ${site.outDir}; not served (--no-serve)` };
+    else {
+      siteServer = await stage('serve site', async () => {
+        const s = await startStaticSiteServer(site.outDir);
+        return { value: s, note: s.url };
+      });
+      siteLine = { url: new URL(site.entry, siteServer.url).href };
+    }
+
     io.stdout(renderDemoSummary({
       stateDir, run, now, stages, ...(sshSkipped ? { sshSkipped } : {}), report: agent.report,
       evidence: { recordsThisRun: agent.records, pushedCommit: agent.pushedCommit, records: verified.records, days: verified.days, verifiedThrough: verified.verifiedThrough, branch },
-      site: site.built ? { reason: 'serving the built site is wired in with the site builder' } : { reason: site.reason },
+      site: siteLine,
       disruptiveRunbooks: disruptiveRunbooks(layout.policy),
       paths: { policy: layout.policy, keys: layout.keys, agentConfig: layout.agentConfig, evidence: layout.evidence, evidenceBranch: layout.evidenceBranch },
     }));
+    if (siteServer) {
+      io.stdout(`Serving the auditor site at ${'url' in siteLine ? siteLine.url : siteServer.url} until Ctrl-C.\n`);
+      await untilSignal(io);
+    }
     return 0;
   } finally {
     unsubscribe?.();
+    await siteServer?.stop();
     await server?.stop();
     await sshHost?.stop();
   }
+}
+
+/** Resolves on the next SIGINT or SIGTERM (at once when this io has no signals). */
+function untilSignal(io: CliIo): Promise<void> {
+  return new Promise((resolve) => {
+    const off = io.onSignal?.(() => {
+      off?.();
+      resolve();
+    });
+    if (!off) resolve();
+  });
 }
 
 /** The agent config for this run: the served repository, the push token, the SSH credential. */

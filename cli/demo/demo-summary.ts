@@ -19,7 +19,7 @@ export interface DemoOutcome {
   sshSkipped?: string;
   report: CycleReport;
   evidence: { recordsThisRun: number; pushedCommit: string; records: number; days: string[]; verifiedThrough: number; branch: string };
-  /** The site step: a URL when served, otherwise why not. */
+  /** The site step: the URL it is served at, or why it is not served (the whole sentence). */
   site: { url: string } | { reason: string };
   /** Runbooks marked disruptive (they heal only inside a maintenance window). */
   disruptiveRunbooks: ReadonlySet<string>;
@@ -88,7 +88,7 @@ export function renderDemoSummary(o: DemoOutcome): string {
     `  verified offline with writ evidence verify: ${e.records} record(s) over ${e.days.length} day(s) (${e.days.length === 1 ? e.days[0] : `${e.days[0]} … ${e.days[e.days.length - 1]}`}), verified through record ${e.verifiedThrough}`,
     '',
   );
-  lines.push('url' in o.site ? `Auditor site: ${o.site.url}` : `Auditor site: not built, so nothing is served: ${o.site.reason}`);
+  lines.push('url' in o.site ? `Auditor site: ${o.site.url}` : `Auditor site: ${o.site.reason}`);
   lines.push(
     '',
     `Everything lives in ${o.stateDir}:`,
