@@ -151,19 +151,28 @@ export async function startLoopbackSshd(options: LoopbackSshdOptions): Promise<L
       lastError = `${(e as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`;
       continue;
     }
+    const running = () => child.exitCode === null && child.signalCode === null;
+    // sshd would outlive a process that ends without stopping it (an uncaught error, EPIPE on
+    // stdout): the exit hook kills it on every exit Node sees. Only SIGKILL of this process escapes.
+    const onExit = () => {
+      if (running()) child.kill('SIGKILL');
+    };
+    process.once('exit', onExit);
     return {
       port,
       user: options.user,
       createdPrivsepDir,
       async stop() {
-        if (child.exitCode === null && child.signalCode === null) {
+        process.off('exit', onExit);
+        if (running()) {
           const exited = new Promise((r) => child.once('exit', r));
           child.kill('SIGTERM');
           await exited;
         }
       },
       stopNow() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        process.off('exit', onExit);
+        if (running()) child.kill('SIGKILL');
       },
     };
   }

@@ -80,15 +80,20 @@ export async function startDemoSshHost(options: { sshDir: string; secretsDir: st
     rmSync(runDir, { recursive: true, force: true });
     throw e;
   }
+  // The temp folder goes on any exit Node sees, like sshd itself (startLoopbackSshd).
+  const removeRunDir = () => rmSync(runDir, { recursive: true, force: true });
+  process.once('exit', removeRunDir);
   return {
     port: sshd.port, user: options.user, hostKey, clientKey, createdPrivsepDir: sshd.createdPrivsepDir,
     async stop() {
       await sshd.stop();
-      rmSync(runDir, { recursive: true, force: true });
+      process.off('exit', removeRunDir);
+      removeRunDir();
     },
     stopNow() {
       sshd.stopNow();
-      rmSync(runDir, { recursive: true, force: true });
+      process.off('exit', removeRunDir);
+      removeRunDir();
     },
   };
 }
