@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
 import type { CycleReport } from '../../core/engine/cycle-report.js';
 import { DemoError } from '../../core/errors/demo-error.js';
+import { UsageError } from '../../core/errors/writ-error.js';
 import { referenceTime } from '../../adapters/clock/system-clock.js';
 import { startLoopbackGitServer, type LoopbackGitServer } from '../../adapters/git/loopback-git-server.js';
 import { startStaticSiteServer, type StaticSiteServer } from '../../adapters/http/static-site-server.js';
@@ -75,6 +76,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   const from = resolve(io.cwd, values.from ?? CHECKOUT);
 
   const stages: StageTiming[] = [];
+  let interrupted = false;
   const stage = async <T>(name: string, work: () => Promise<{ value: T; note: string }> | { value: T; note: string }): Promise<T> => {
     if (interrupted) throw new DemoError('DEMO_STAGE_FAILED', `interrupted before stage ${name}`, { hint: 'Run writ demo again; it picks up the state it has.' });
     const started = performance.now();
@@ -86,7 +88,6 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     return value;
   };
 
-  let interrupted = false;
   let sshHost: DemoSshHost | undefined;
   let server: LoopbackGitServer | undefined;
   let siteServer: StaticSiteServer | undefined;
@@ -111,6 +112,10 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
 
     // 2. The state folder and this run's reference time.
     const { layout, state } = openDemoState(stateDir);
+    if (state && explicitNow && explicitNow.getTime() <= Date.parse(state.last_now)) {
+      // Evidence only moves forward: a record dated before the chain's last one would not verify.
+      throw new UsageError(`--now ${explicitNow.toISOString()} is not after the last run (${state.last_now})`, { hint: 'Leave --now out (the demo moves one day on by itself) or pass a later time.' });
+    }
     const now = demoNow(state, explicitNow, () => new Date());
     const iso = now.toISOString();
     const run = (state?.runs ?? 0) + 1;
@@ -247,6 +252,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
 
     // 12. THE SITE STEP: build the auditor site from the policy and the verified evidence.
     const site = await stage('site', async () => {
+      rmSync(layout.site, { recursive: true, force: true });
       const built = await buildAuditorSite({ repoDir: layout.policy, evidenceDir: layout.evidenceBranch, outDir: layout.site });
       return { value: built, note: built.built ? `built in ${built.outDir}` : `not built: ${built.reason}` };
     });

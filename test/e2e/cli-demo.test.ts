@@ -116,5 +116,9 @@ describe('writ demo', () => {
     const bad = runCli(['demo', '--state', join(top, 'other'), '--now', 'yesterday']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('CLI_USAGE');
+    // Evidence only moves forward: the state of the runs above is at 2026-11-20.
+    const back = runCli(['demo', '--state', state, '--now', NOW]);
+    expect(back.code).toBe(2);
+    expect(back.stderr).toContain('writ: CLI_USAGE: --now 2026-11-18T16:00:00.000Z is not after the last run (2026-11-20T16:00:00.000Z)');
   });
 });
