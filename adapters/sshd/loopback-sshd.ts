@@ -6,6 +6,8 @@ import { join } from 'node:path';
 /** Where Debian's openssh-server and openssh-client put their programs. */
 export const SSHD_PATH = '/usr/sbin/sshd';
 export const SSH_KEYGEN_PATH = '/usr/bin/ssh-keygen';
+/** util-linux's setpriv (Debian: always installed), for PR_SET_PDEATHSIG. */
+const SETPRIV_PATH = '/usr/bin/setpriv';
 /** sshd's privilege separation folder; it must exist when sshd starts as root. */
 const PRIVSEP_DIR = '/run/sshd';
 
@@ -100,7 +102,9 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
 
 /**
  * Starts a real OpenSSH sshd in the foreground on 127.0.0.1 with its own host key and config:
- * key-only login for one user, no PAM, no root login, errors only in its log. As root it logs in
+ * key-only login for one user, no PAM, no root login, errors only in its log. It stops with this
+ * process however that ends (an exit hook, and a parent-death signal through setpriv where util-linux
+ * has it). As root it logs in
  * `user` like any sshd; as another user it can only log in that same user. Tries
  * `preferredPort` first, then up to five free ports. Throws with sshd's own message when it
  * cannot start.
@@ -140,7 +144,11 @@ export async function startLoopbackSshd(options: LoopbackSshdOptions): Promise<L
     ].join('\n');
     const configPath = join(options.runDir, 'sshd_config');
     writeFileSync(configPath, config + '\n', { mode: 0o644 });
-    const child = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const sshdArgs = ['-D', '-e', '-f', configPath];
+    // With util-linux's setpriv, the kernel kills sshd when this process dies, SIGKILL included.
+    const child = existsSync(SETPRIV_PATH)
+      ? spawn(SETPRIV_PATH, ['--pdeathsig', 'KILL', '--', SSHD_PATH, ...sshdArgs], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(SSHD_PATH, sshdArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4096)));
     child.on('error', (e) => (stderr += e.message));
@@ -153,7 +161,7 @@ export async function startLoopbackSshd(options: LoopbackSshdOptions): Promise<L
     }
     const running = () => child.exitCode === null && child.signalCode === null;
     // sshd would outlive a process that ends without stopping it (an uncaught error, EPIPE on
-    // stdout): the exit hook kills it on every exit Node sees. Only SIGKILL of this process escapes.
+    // stdout): the exit hook kills it on every exit Node sees; setpriv's death signal covers the rest.
     const onExit = () => {
       if (running()) child.kill('SIGKILL');
     };

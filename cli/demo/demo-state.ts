@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DemoError } from '../../core/errors/demo-error.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
@@ -6,6 +6,8 @@ import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
 /** Where everything of one demo lives, all under one folder. */
 export interface DemoLayout {
   root: string;
+  /** Written first: the folder is the demo's (a half-finished first run included). */
+  marker: string;
   stateFile: string;
   /** TUF keys from `writ keys init` (private keys, mode 0600). */
   keys: string;
@@ -37,6 +39,7 @@ export interface DemoState {
 }
 
 const DAY_MS = 86_400_000;
+const MARKER = 'WRIT-DEMO';
 
 /**
  * The folder layout of a demo state folder.
@@ -46,7 +49,7 @@ const DAY_MS = 86_400_000;
  */
 export function demoLayout(root: string): DemoLayout {
   return {
-    root, stateFile: join(root, 'demo-state.json'), keys: join(root, 'keys'), appliance: join(root, 'appliance'),
+    root, marker: join(root, MARKER), stateFile: join(root, 'demo-state.json'), keys: join(root, 'keys'), appliance: join(root, 'appliance'),
     policy: join(root, 'policy'), ssh: join(root, 'ssh'), secrets: join(root, 'secrets'), agentConfig: join(root, 'agent.yaml'),
     agentState: join(root, 'agent-state'), evidence: join(root, 'evidence'), evidenceBranch: join(root, 'evidence-branch'),
     site: join(root, 'site'), cache: join(root, 'cache'),
@@ -54,9 +57,10 @@ export function demoLayout(root: string): DemoLayout {
 }
 
 /**
- * Opens (or creates, mode 0700) the state folder and reads the last run's state. A folder that
- * exists, is not empty and holds no demo-state.json was not made by the demo: it is refused, so
- * the demo never writes into someone's files.
+ * Opens (or creates, mode 0700, with a WRIT-DEMO marker file) the state folder and reads the last
+ * run's state (none after a first run that did not finish). A folder that exists, is not empty and
+ * holds no marker was not made by the demo: it is refused, so the demo never writes into someone's
+ * files.
  *
  * @example
  * const { layout, state } = openDemoState('/tmp/demo'); // state undefined on the first run
@@ -67,8 +71,8 @@ export function openDemoState(root: string): { layout: DemoLayout; state: DemoSt
     if (!statSync(root).isDirectory()) {
       throw new DemoError('DEMO_STATE_INVALID', `${root} is a file, not a folder`, { hint: 'Pass --state with a folder the demo may create or reuse.' });
     }
-    if (!existsSync(layout.stateFile) && readdirSync(root).length > 0) {
-      throw new DemoError('DEMO_STATE_INVALID', `${root} is not empty and was not made by writ demo (no demo-state.json)`, {
+    if (!existsSync(layout.marker) && readdirSync(root).length > 0) {
+      throw new DemoError('DEMO_STATE_INVALID', `${root} is not empty and was not made by writ demo (no ${MARKER})`, {
         hint: 'Pass --state with a new or empty folder, or the folder an earlier writ demo made.',
       });
     }
@@ -77,6 +81,9 @@ export function openDemoState(root: string): { layout: DemoLayout; state: DemoSt
     mkdirSync(root, { recursive: true, mode: 0o700 });
     // Keys and tokens live here: private to this user, also when the folder already existed empty.
     chmodSync(root, 0o700);
+    // Marks the folder as the demo's before anything else goes in, so a run that stops half-way
+    // leaves a folder the next run still recognises.
+    if (!existsSync(layout.marker)) writeFileSync(layout.marker, 'This folder was made by writ demo; remove it to start the demo over.\n', { mode: 0o600 });
   } catch (e) {
     throw new DemoError('DEMO_STATE_INVALID', `cannot create the state folder ${root}: ${(e as Error).message}`, { hint: 'Pass --state with a folder you can write.', cause: e });
   }

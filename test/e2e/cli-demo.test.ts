@@ -29,7 +29,8 @@ afterAll(() => {
 
 describe('writ demo', () => {
   it('runs the pipeline on this machine: checks, drift, what enforce would heal, evidence pushed and verified', async () => {
-    const run = await runCliAsync(['demo', '--state', state, '--now', NOW]);
+    const sshdBefore = new Set(sshdFolders());
+    const run = await runCliAsync(['demo', '--state', state, '--now', NOW], { timeoutMs: 280_000 });
     runs.push(run);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const out = run.stdout;
@@ -53,13 +54,14 @@ describe('writ demo', () => {
     expect(out).not.toMatch(/Auditor site: http/);
     expect(out).toContain(`rm -rf ${state}`);
     expect(run.stderr).toBe('');
-    expect(sshdFolders()).toEqual([]);
+    // sshd's temporary folder is gone (and sshd with it).
+    expect(sshdFolders().filter((n) => !sshdBefore.has(n))).toEqual([]);
   }, 300_000);
 
   it('a second run reuses the keys and the repository and adds one day of evidence', async () => {
     const rootBefore = sha(join(state, 'keys', 'root.json'));
     const applianceBefore = sha(join(state, 'appliance', 'appliance.key'));
-    const run = await runCliAsync(['demo', '--state', state]);
+    const run = await runCliAsync(['demo', '--state', state], { timeoutMs: 280_000 });
     runs.push(run);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toContain('writ demo, run 2: the demo clinic clinic-demo on 2026-11-19');
@@ -89,7 +91,7 @@ describe('writ demo', () => {
   }, 300_000);
 
   it('--no-ssh leaves the SSH host out and says so', async () => {
-    const run = await runCliAsync(['demo', '--state', state, '--no-ssh']);
+    const run = await runCliAsync(['demo', '--state', state, '--no-ssh'], { timeoutMs: 280_000 });
     runs.push(run);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toMatch(/tools\s+[\d.]+ s {2}git, shellcheck; SSH host skipped: skipped as asked \(--no-ssh\)/);
@@ -108,7 +110,7 @@ describe('writ demo', () => {
     writeFileSync(join(foreign, 'notes.txt'), 'mine\n');
     const run = runCli(['demo', '--state', foreign]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^writ: DEMO_STATE_INVALID: .*foreign is not empty and was not made by writ demo/);
+    expect(run.stderr).toMatch(/^writ: DEMO_STATE_INVALID: .*foreign is not empty and was not made by writ demo \(no WRIT-DEMO\)/);
     expect(run.stderr).toContain('hint: Pass --state with a new or empty folder');
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(foreign)).toEqual(['notes.txt']);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,8 +22,12 @@ describe('demo state folder', () => {
     const first = openDemoState(root);
     expect(first.state).toBeUndefined();
     expect(statSync(root).mode & 0o777).toBe(0o700);
+    expect(readdirSync(root)).toEqual(['WRIT-DEMO']);
     const clock = () => new Date('2026-11-18T16:00:00Z');
     expect(demoNow(undefined, undefined, clock).toISOString()).toBe('2026-11-18T16:00:00.000Z');
+    // A first run that stopped half-way (files, no state yet) is still the demo's folder.
+    mkdirSync(join(root, 'keys'));
+    expect(openDemoState(root).state).toBeUndefined();
     saveDemoState(first.layout, { format: 'writ-demo-state/v1', runs: 1, last_now: '2026-11-18T16:00:00.000Z', ssh_port: 40022 });
     expect(statSync(first.layout.stateFile).mode & 0o777).toBe(0o600);
     const second = openDemoState(root);
@@ -44,6 +48,7 @@ describe('demo state folder', () => {
     for (const bad of ['{', '[]', '{"format":"writ-demo-state/v1","runs":"1","last_now":"2026-11-18T16:00:00Z"}', '{"format":"writ-demo-state/v1","runs":1,"last_now":"soon"}', 'null']) {
       const root = join(top, `bad-${dirs.length}-${bad.length}`);
       mkdirSync(root);
+      writeFileSync(join(root, 'WRIT-DEMO'), '');
       writeFileSync(join(root, 'demo-state.json'), bad);
       expect(() => openDemoState(root), bad).toThrow(expect.objectContaining({ code: 'DEMO_STATE_INVALID' }));
     }
