@@ -12,6 +12,7 @@ import { evidenceCommand } from './commands/evidence.js';
 import { appCommand } from './commands/app.js';
 import { siteCommand } from './commands/site.js';
 import { reportCommand } from './commands/report.js';
+import { demoCommand } from './commands/demo.js';
 import type { CliIo } from './io.js';
 import { printError } from './print-error.js';
 
@@ -28,6 +29,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   agent: { run: agentCommand, summary: 'the appliance loop: pull, verify, check and heal hosts, record (--once: one cycle)' },
   scrub: { run: scrubCommand, summary: 'PHI scrubber as a filter: FILE or stdin to stdout, identifiers replaced by [PHI:…] tokens' },
   evidence: { run: evidenceCommand, summary: 'offline check of appliance evidence chains (evidence verify --dir DIR --keys FILE)' },
+  demo: { run: demoCommand, summary: 'the whole pipeline on this machine in one folder: keys, release, one audit cycle, evidence (npm start)' },
   app: { run: appCommand, summary: 'start the GitHub App (Probot) that reviews pull requests; configured by environment' },
   site: { run: siteCommand, summary: 'the auditor evidence site: site build (static pages, search, OSCAL) and site serve' },
   report: { run: reportCommand, summary: "a clinic's monthly compliance packet as PDF (--site ID --month YYYY-MM --out FILE.pdf)" },

@@ -18,7 +18,7 @@ export function renderReasonCodes(): string {
     'Generated from the code by `npm run reason-codes`; do not edit by hand. Every finding and every',
     'error writ prints carries one of these codes. Families: `YAML_` (reading the file), `SCHEMA_`',
     '(shape), `LINT_` (meaning and safety), `REL_` (a release refused), `GIT_` (fetching and reading git),',
-    '`CLI_`/`REPO_`/`TOOL_` (the command could not run), `EXEC_` (reaching a host and running a step),',
+    '`CLI_`/`REPO_`/`TOOL_`/`DEMO_` (the command could not run), `EXEC_` (reaching a host and running a step),',
     '`AGT_` (the appliance agent\'s cycle), `EVD_` (verifying evidence chains: errors fail, warnings and infos do not),',
     '`PHI_` (the PHI scrubber withheld output rather than pass it through), `WH_` (the GitHub App: webhook intake and review), `SITE_` (the auditor evidence site).',
     'Findings from shellcheck appear as `LINT_SH_SC<number>`; see https://www.shellcheck.net/wiki/ for each.',

@@ -1,9 +1,9 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { timingSafeEqual } from 'node:crypto';
+import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { basicAuthMatches, runGitHttpBackend, safePathInfo } from '../adapters/git/git-http-backend.js';
 
 /** One request the server answered (or cut off), in arrival order. */
 export interface GitHttpRequestRecord {
@@ -132,46 +132,6 @@ export function commitFiles(
   return runGit(workDir, ['rev-parse', 'HEAD'], env);
 }
 
-function credentialsMatch(header: string | undefined, auth: { user: string; token: string }): boolean {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!m) return false;
-  const given = Buffer.from(m[1]!, 'base64');
-  const wanted = Buffer.from(`${auth.user}:${auth.token}`, 'utf8');
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
-/** Splits a CGI response head ("Status: 200 OK\r\nContent-Type: …") into a status and headers. */
-function parseCgiHead(head: string): { status: number; statusText: string | undefined; headers: [string, string][] } {
-  let status = 200;
-  let statusText: string | undefined;
-  const headers: [string, string][] = [];
-  for (const line of head.split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i <= 0) continue;
-    const name = line.slice(0, i).trim();
-    const value = line.slice(i + 1).trim();
-    if (name.toLowerCase() === 'status') {
-      const m = /^(\d{3})\s*(.*)$/.exec(value);
-      if (m) {
-        status = Number(m[1]);
-        statusText = m[2] || undefined;
-      }
-    } else {
-      headers.push([name, value]);
-    }
-  }
-  return { status, statusText, headers };
-}
-
-/** Finds the blank line ending the CGI head; returns [headEnd, bodyStart] or undefined. */
-function findHeadEnd(buf: Buffer): [number, number] | undefined {
-  const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
-  if (crlf >= 0 && (lf < 0 || crlf < lf)) return [crlf, crlf + 4];
-  if (lf >= 0) return [lf, lf + 2];
-  return undefined;
-}
-
 /**
  * Starts a loopback HTTP server that runs the real `git http-backend` as a CGI for every request,
  * so isomorphic-git and the git CLI can clone, fetch (upload-pack) and push (receive-pack) over
@@ -198,114 +158,41 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
       res.end(body);
     };
 
-    if (options.auth && !credentialsMatch(req.headers.authorization, options.auth)) {
+    if (options.auth && !basicAuthMatches(req.headers.authorization, options.auth.user, options.auth.token)) {
       req.resume();
       reply(401, { 'WWW-Authenticate': 'Basic realm="writ-test-git"' }, 'authentication required\n');
       return;
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let pathInfo: string;
-    try {
-      pathInfo = decodeURIComponent(url.pathname);
-    } catch {
-      pathInfo = '\0';
-    }
-    if (pathInfo.includes('\0') || pathInfo.split('/').includes('..')) {
+    const pathInfo = safePathInfo(url.pathname);
+    if (pathInfo === undefined) {
       req.resume();
       reply(400, {}, 'bad path\n');
       return;
     }
 
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      GIT_PROJECT_ROOT: options.projectRoot,
-      GIT_HTTP_EXPORT_ALL: '1',
-      GIT_CONFIG_NOSYSTEM: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      // Every served repository accepts pushes (git-http-backend(1), http.receivepack).
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.receivepack',
-      GIT_CONFIG_VALUE_0: 'true',
-      GATEWAY_INTERFACE: 'CGI/1.1',
-      SERVER_PROTOCOL: `HTTP/${req.httpVersion}`,
-      SERVER_SOFTWARE: 'writ-test-git-http',
-      REQUEST_METHOD: req.method ?? 'GET',
-      PATH_INFO: pathInfo,
-      QUERY_STRING: url.search.replace(/^\?/, ''),
-      REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
-    };
-    if (req.headers['content-type']) env['CONTENT_TYPE'] = req.headers['content-type'];
-    // Without CONTENT_LENGTH (chunked pushes) http-backend reads the body until EOF.
-    if (req.headers['content-length']) env['CONTENT_LENGTH'] = req.headers['content-length'];
-    if (options.auth) env['REMOTE_USER'] = options.auth.user;
-    // Pass request headers as HTTP_* (CGI/1.1, RFC 3875 §4.1.18): http-backend reads
-    // HTTP_CONTENT_ENCODING (gzip request bodies) and HTTP_GIT_PROTOCOL (protocol v2).
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined || name === 'authorization' || name === 'content-type' || name === 'content-length') continue;
-      env[`HTTP_${name.toUpperCase().replace(/-/g, '_')}`] = Array.isArray(value) ? value.join(', ') : value;
-    }
-
-    const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = runGitHttpBackend(req, res, {
+      projectRoot: options.projectRoot, pathInfo, query: url.search.replace(/^\?/, ''),
+      // Every served repository accepts pushes.
+      receivePack: true, software: 'writ-test-git-http',
+      ...(options.auth ? { remoteUser: options.auth.user } : {}),
+    }, {
+      onStatus: (status) => (record.status = status),
+      onBody: (chunk) => {
+        const limit = state.failAfterBytes;
+        if (limit !== undefined && record.bytes + chunk.length >= limit) {
+          const part = chunk.subarray(0, Math.max(0, limit - record.bytes));
+          record.bytes += part.length;
+          record.aborted = true;
+          return { send: part, cut: true };
+        }
+        record.bytes += chunk.length;
+        return { send: chunk, cut: false };
+      },
+    });
     children.add(child);
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.stdin!.on('error', () => {}); // the backend may exit before reading the whole body
-    req.pipe(child.stdin!);
-
-    let head: Buffer | undefined = Buffer.alloc(0);
-    let cut = false;
-    const send = (chunk: Buffer) => {
-      if (cut || chunk.length === 0) return;
-      const limit = state.failAfterBytes;
-      if (limit !== undefined && record.bytes + chunk.length >= limit) {
-        const part = chunk.subarray(0, Math.max(0, limit - record.bytes));
-        record.bytes += part.length;
-        record.aborted = true;
-        cut = true;
-        child.kill('SIGKILL');
-        // Flush what fits under the limit, then drop the connection without ending the response.
-        res.write(part, () => res.socket?.destroy());
-        return;
-      }
-      record.bytes += chunk.length;
-      if (!res.write(chunk)) {
-        child.stdout!.pause();
-        res.once('drain', () => child.stdout!.resume());
-      }
-    };
-    child.stdout!.on('data', (data: Buffer) => {
-      if (head === undefined) return send(data);
-      head = Buffer.concat([head, data]);
-      const end = findHeadEnd(head);
-      if (!end) return;
-      const parsed = parseCgiHead(head.subarray(0, end[0]).toString('latin1'));
-      const body = head.subarray(end[1]);
-      head = undefined;
-      record.status = parsed.status;
-      res.statusCode = parsed.status;
-      if (parsed.statusText) res.statusMessage = parsed.statusText;
-      for (const [name, value] of parsed.headers) res.appendHeader(name, value);
-      res.flushHeaders();
-      send(body);
-    });
-    child.on('close', (code) => {
-      children.delete(child);
-      if (cut) return;
-      if (head !== undefined) {
-        // The backend died before printing a head.
-        reply(500, {}, `git http-backend exited with ${code}: ${stderr}\n`);
-        return;
-      }
-      res.end();
-    });
-    child.on('error', (e) => {
-      children.delete(child);
-      if (!res.headersSent) reply(500, {}, `cannot run git http-backend: ${e.message}\n`);
-      else res.socket?.destroy();
-    });
-    res.on('close', () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
+    child.on('close', () => children.delete(child));
+    child.on('error', () => children.delete(child));
   };
 
   const server = createServer(handle);

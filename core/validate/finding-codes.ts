@@ -53,6 +53,10 @@ export const COMMAND_ERROR_CODES: readonly LintCode[] = [
   { code: 'GIT_BLOB_TOO_LARGE', title: 'File too large', help: 'A file in the fetched commit is larger than allowed for its kind; the release is corrupt or hostile.' },
   { code: 'GIT_OBJECT_READ_FAILED', title: 'Git object unreadable', help: 'A fetched object is missing or malformed; fetch again, or fix the path.' },
   { code: 'GIT_BAD_REF_NAME', title: 'Bad branch name', help: 'The branch name is not a valid git ref name.' },
+  { code: 'DEMO_STATE_INVALID', title: 'Demo state folder unusable', help: 'writ demo keeps everything in one folder (--state, default .writ-demo); it refuses a folder it did not make, or one it cannot write. Pass another --state or remove the folder.' },
+  { code: 'DEMO_POLICY_SOURCE_MISSING', title: 'Nothing to demo', help: 'writ demo copies policies/, runbooks/ and frameworks/ from the writ checkout (or --from DIR); run it in a full clone.' },
+  { code: 'DEMO_TOOL_MISSING', title: 'Demo tool missing', help: 'The demo needs git (its loopback server runs git http-backend) and shellcheck (writ release checks scripts); install them (bash .ci/setup on Debian) and run again.' },
+  { code: 'DEMO_STAGE_FAILED', title: 'Demo stage failed', help: 'One stage of writ demo (validate, release, agent, evidence push or verify) failed; the message names the stage and what it printed.' },
 ];
 
 /** Why a release was refused (writ release, writ verify, the agent), with the next step. */

@@ -24,7 +24,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
  * Like runCli, but without blocking this process: needed when the CLI talks to a server the test
  * itself runs (a git http-backend, a GitHub API stand-in).
  */
-export function runCliAsync(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export function runCliAsync(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? process.cwd(),
@@ -32,7 +32,7 @@ export function runCliAsync(args: string[], options: { cwd?: string; env?: Recor
     });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.stdout.on('data', (d) => (stdout += String(d)));
     child.stderr.on('data', (d) => (stderr += String(d)));
     child.on('error', reject);
