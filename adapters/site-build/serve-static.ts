@@ -66,6 +66,14 @@ export function serveStatic(options: { dir: string; port: number; host?: string 
     res.setHeader('Content-Security-Policy', SITE_CSP_HEADER);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    // A page on another origin that rebinds its DNS name to 127.0.0.1 sends its own name as Host.
+    const { port } = server.address() as AddressInfo;
+    const host = options.host ?? '127.0.0.1';
+    if (req.headers.host !== `${host}:${port}` && req.headers.host !== `localhost:${port}`) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('misdirected request\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
       return;

@@ -10,7 +10,7 @@ import { DemoError } from '../../core/errors/demo-error.js';
 import { UsageError } from '../../core/errors/writ-error.js';
 import { referenceTime } from '../../adapters/clock/system-clock.js';
 import { startLoopbackGitServer, type LoopbackGitServer } from '../../adapters/git/loopback-git-server.js';
-import { startStaticSiteServer, type StaticSiteServer } from '../../adapters/http/static-site-server.js';
+import { serveStatic, type StaticServer } from '../../adapters/site-build/serve-static.js';
 import { readApplianceKeys } from '../../adapters/keys/appliance-keys.js';
 import { writeSecretFile } from '../../adapters/keys/write-secret-file.js';
 import { writeFileAtomic } from '../../adapters/fs/write-file-atomic.js';
@@ -90,7 +90,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
 
   let sshHost: DemoSshHost | undefined;
   let server: LoopbackGitServer | undefined;
-  let siteServer: StaticSiteServer | undefined;
+  let siteServer: StaticServer | undefined;
   const unsubscribe = io.onSignal?.(() => {
     interrupted = true;
     sshHost?.stopNow();
@@ -253,8 +253,8 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     // 12. THE SITE STEP: build the auditor site from the policy and the verified evidence.
     const site = await stage('site', async () => {
       rmSync(layout.site, { recursive: true, force: true });
-      const built = await buildAuditorSite({ repoDir: layout.policy, evidenceDir: layout.evidenceBranch, outDir: layout.site });
-      return { value: built, note: built.built ? `built in ${built.outDir}` : `not built: ${built.reason}` };
+      const built = await buildAuditorSite({ repoDir: layout.policy, evidenceDir: layout.evidenceBranch, outDir: layout.site, now });
+      return { value: built, note: built.built ? `${built.pages} pages, ${built.records} records, ${built.brokenChains} broken chains, in ${built.outDir}` : `not built: ${built.reason}` };
     });
     saveDemoState(layout, { format: 'writ-demo-state/v1', runs: run, last_now: iso, ...(sshHost ? { ssh_port: sshHost.port } : state?.ssh_port ? { ssh_port: state.ssh_port } : {}) });
     // The pipeline is done: the git server and sshd go before the site is served.
@@ -269,7 +269,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     else if (values['no-serve']) siteLine = { reason: `built in ${site.outDir}; not served (--no-serve)` };
     else {
       siteServer = await stage('serve site', async () => {
-        const s = await startStaticSiteServer(site.outDir);
+        const s = await serveStatic({ dir: site.outDir, port: 0 });
         return { value: s, note: s.url };
       });
       siteLine = { url: new URL(site.entry, siteServer.url).href };
@@ -289,7 +289,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     return 0;
   } finally {
     unsubscribe?.();
-    await siteServer?.stop();
+    await siteServer?.close();
     await server?.stop();
     await sshHost?.stop();
   }

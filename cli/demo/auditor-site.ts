@@ -1,30 +1,32 @@
+import { buildSite } from '../commands/site.js';
+
 /** Where the auditor site is built from and to. */
 export interface AuditorSiteInput {
-  /** The demo's policy repository (a git work tree: policies/, runbooks/, sites/, frameworks/). */
+  /** The demo's policy repository (a git work tree: policies/, runbooks/, sites/, frameworks/; writ/releases). */
   repoDir: string;
   /** A checkout of the evidence branch: <site>/<appliance>/YYYY-MM-DD.jsonl and checkpoints.jsonl, verified. */
   evidenceDir: string;
   /** An empty folder for the static site. */
   outDir: string;
+  /** The run's reference time (the site's "generated at" and waiver expiry). */
+  now: Date;
 }
 
 export type AuditorSiteResult =
-  /** The static site is in `outDir`; `entry` is the page to open, relative to it (e.g. `index.html`). */
-  | { built: true; outDir: string; entry: string }
+  /** The static site is in `outDir`; `entry` is the page to open, relative to it ('' for the fleet overview at the root). */
+  | { built: true; outDir: string; entry: string; pages: number; records: number; brokenChains: number }
   /** Nothing was built; `reason` says why, for the summary. */
   | { built: false; reason: string };
 
 /**
- * THE SITE STEP of `writ demo` (cli/commands/demo.ts, stage "site"): builds the auditor site from
- * the policy repository and the verified evidence. The site builder (`writ site build`) is not
- * part of this build yet, so this builds nothing and says so; the demo then serves nothing and
- * prints no URL. Wiring it in means replacing this body with a call to the builder and returning
- * `{ built: true, outDir, entry }`; the demo serves `outDir` on 127.0.0.1 and prints the URL.
+ * The site step of `writ demo`: builds the auditor site from the demo's policy repository and the
+ * verified evidence with the same code as `writ site build` (data through core, Astro pages,
+ * Pagefind index, OSCAL files). A build failure is thrown (the demo reports the stage as failed).
  *
  * @example
- * const site = await buildAuditorSite({ repoDir: layout.policy, evidenceDir: layout.evidenceBranch, outDir: layout.site });
+ * const site = await buildAuditorSite({ repoDir: layout.policy, evidenceDir: layout.evidenceBranch, outDir: layout.site, now });
  */
 export async function buildAuditorSite(input: AuditorSiteInput): Promise<AuditorSiteResult> {
-  void input;
-  return { built: false, reason: 'the auditor site builder (writ site build) is not part of this build yet' };
+  const summary = await buildSite({ repo: input.repoDir, evidence: input.evidenceDir, out: input.outDir, now: input.now });
+  return { built: true, outDir: input.outDir, entry: '', pages: summary.pages, records: summary.records, brokenChains: summary.broken_chains };
 }

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../adapters/browser/chromium.js';
 import { runGit } from '../../testkit/git-http-server.js';
 import { requireSshTools } from '../../testkit/sshd.js';
 import { runCli, runCliAsync, type CliRun } from '../helpers/run-cli.js';
@@ -30,7 +32,7 @@ afterAll(() => {
 describe('writ demo', () => {
   it('runs the pipeline on this machine: checks, drift, what enforce would heal, evidence pushed and verified', async () => {
     const sshdBefore = new Set(sshdFolders());
-    const run = await runCliAsync(['demo', '--state', state, '--now', NOW], { timeoutMs: 280_000 });
+    const run = await runCliAsync(['demo', '--state', state, '--now', NOW, '--no-serve'], { timeoutMs: 280_000 });
     runs.push(run);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const out = run.stdout;
@@ -49,9 +51,10 @@ describe('writ demo', () => {
     expect(out).toMatch(/^Enforce mode would heal:/m);
     expect(out).toMatch(/Evidence: \d+ signed record\(s\) this run, pushed to writ\/evidence\/clinic-demo/);
     expect(out).toContain('over 1 day(s) (2026-11-18)');
-    // No site builder in this build: nothing is served and no URL is printed.
-    expect(out).toContain('Auditor site: not built, so nothing is served');
-    expect(out).not.toMatch(/Auditor site: http/);
+    // The site is built from the verified evidence; --no-serve leaves it on disk.
+    expect(out).toMatch(/^  site\s+[\d.]+ s  \d+ pages, \d+ records, 0 broken chains, in /m);
+    expect(out).toContain(`Auditor site: built in ${join(state, 'site')}; not served (--no-serve)`);
+    expect(readFileSync(join(state, 'site', 'clinics', 'clinic-demo', 'index.html'), 'utf8')).toContain('loopback-ssh');
     expect(out).toContain(`rm -rf ${state}`);
     expect(run.stderr).toBe('');
     // sshd's temporary folder is gone (and sshd with it).
@@ -61,7 +64,7 @@ describe('writ demo', () => {
   it('a second run reuses the keys and the repository and adds one day of evidence', async () => {
     const rootBefore = sha(join(state, 'keys', 'root.json'));
     const applianceBefore = sha(join(state, 'appliance', 'appliance.key'));
-    const run = await runCliAsync(['demo', '--state', state], { timeoutMs: 280_000 });
+    const run = await runCliAsync(['demo', '--state', state, '--no-serve'], { timeoutMs: 280_000 });
     runs.push(run);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toContain('writ demo, run 2: the demo clinic clinic-demo on 2026-11-19');
@@ -91,7 +94,7 @@ describe('writ demo', () => {
   }, 300_000);
 
   it('--no-ssh leaves the SSH host out and says so', async () => {
-    const run = await runCliAsync(['demo', '--state', state, '--no-ssh'], { timeoutMs: 280_000 });
+    const run = await runCliAsync(['demo', '--state', state, '--no-ssh', '--no-serve'], { timeoutMs: 280_000 });
     runs.push(run);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toMatch(/tools\s+[\d.]+ s {2}git, shellcheck; SSH host skipped: skipped as asked \(--no-ssh\)/);
@@ -123,4 +126,52 @@ describe('writ demo', () => {
     expect(back.code).toBe(2);
     expect(back.stderr).toContain('writ: CLI_USAGE: --now 2026-11-18T16:00:00.000Z is not after the last run (2026-11-20T16:00:00.000Z)');
   });
+  it('serves the site on loopback: Chromium shows the demo clinic, its hosts and the day\'s verified evidence; Ctrl-C stops it', async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../cli/bin/writ.js'), 'demo', '--state', state], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL within 240 s:\n${out}\n${err}`)), 240_000);
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /Serving the auditor site at (http:\/\/127\.0\.0\.1:\d+\/\S*) until Ctrl-C/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+        child.once('exit', () => reject(new Error(`demo exited before serving:\n${out}\n${err}`)));
+      });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const dialogs: string[] = [];
+        page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+        expect((await page.goto(url))!.status()).toBe(200);
+        await page.locator('a[href="/clinics/clinic-demo/"]').first().click();
+        await page.waitForURL(/\/clinics\/clinic-demo\/$/);
+        const clinic = await page.locator('main').innerText();
+        expect(clinic).toContain('appliance');
+        expect(clinic).toContain('L1-LIN-SSH-001');
+        // The newest day's evidence page lists this run's records, each verified.
+        const days = await page.locator('a[href*="/days/"]').evaluateAll((as) => as.map((a) => (a as unknown as { href: string }).href));
+        expect(days.length).toBeGreaterThan(0);
+        const newest = days.sort().at(-1)!;
+        expect((await page.goto(newest))!.status()).toBe(200);
+        const day = await page.locator('main').innerText();
+        expect(day).toMatch(/verified/i);
+        expect(day).toContain('L1-LIN-SSH-001');
+        expect(dialogs).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited, err).toBe(0);
+    expect(err).toBe('');
+  }, 300_000);
 });
