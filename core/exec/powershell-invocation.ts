@@ -575,10 +575,12 @@ export function classifyPowerShellOpenFailure(
   if (/subsystem request failed/i.test(text)) {
     return new ExecError('EXEC_RUNNER_FAILED', `${label}: the host's SSH server has no powershell subsystem`, { hint: 'Add "Subsystem powershell <path to pwsh> -sshs -NoLogo -NoProfile" to the host\'s sshd_config and restart sshd.' });
   }
-  if (/Connection timed out|Operation timed out/i.test(text) || elapsedMs >= connectTimeoutMs) {
-    return new ExecError('EXEC_CONNECT_TIMEOUT', `${label}: the host did not answer within ${connectTimeoutMs} ms`, { hint: 'Check that the host is up and reachable from the appliance.', recovery: 'backoff' });
-  }
+  const timedOut = () => new ExecError('EXEC_CONNECT_TIMEOUT', `${label}: the host did not answer within ${connectTimeoutMs} ms`, { hint: 'Check that the host is up and reachable from the appliance.', recovery: 'backoff' });
+  if (/Connection timed out|Operation timed out/i.test(text)) return timedOut();
+  // What ssh said wins over the clock: pwsh's own start-up counts toward the elapsed time, so a
+  // refused connection on a busy appliance can take longer than the connect timeout.
   const sshLine = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => /^ssh:|Connection (refused|closed|reset)|Could not resolve|No route|unreachable/i.test(l))[0];
+  if (sshLine === undefined && elapsedMs >= connectTimeoutMs) return timedOut();
   return new ExecError('EXEC_CONNECT_FAILED', `${label}: cannot open a PowerShell session (${sshLine ?? detail})`, { hint: 'Check the address and port in the site file and the host\'s SSH service.', recovery: 'backoff' });
 }
 

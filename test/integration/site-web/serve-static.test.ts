@@ -11,10 +11,10 @@ const root = join(base, 'site');
 let server: StaticServer;
 
 /** A raw request: the path goes on the wire exactly as written (fetch would normalise `..`). */
-function get(path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(path: string, method = 'GET', host?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const u = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, method }, (res) => {
+    const req = request({ host: u.hostname, port: u.port, path, method, ...(host === undefined ? {} : { headers: { host } }) }, (res) => {
       let body = '';
       res.on('data', (d) => (body += String(d)));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -44,6 +44,16 @@ afterAll(async () => {
 });
 
 describe('writ site serve: static files on loopback', () => {
+  it('answers only requests addressed to itself (a DNS-rebinding page sends its own name as Host)', async () => {
+    const port = new URL(server.url).port;
+    for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1:1', `127.0.0.2:${port}`]) {
+      const r = await get('/', 'GET', host);
+      expect([host, r.status, r.body]).toEqual([host, 421, 'misdirected request\n']);
+    }
+    expect((await get('/', 'GET', `localhost:${port}`)).status).toBe(200);
+    expect((await get('/')).status).toBe(200);
+  });
+
   it('listens on 127.0.0.1 only', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
   });

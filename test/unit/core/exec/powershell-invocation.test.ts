@@ -261,6 +261,10 @@ describe('classifyPowerShellOpenFailure', () => {
     expect(code('', 10_050)).toBe('EXEC_CONNECT_TIMEOUT');
     const refused = classifyPowerShellOpenFailure(failed, 'ssh: connect to host 127.0.0.1 port 1: Connection refused\n', 5, 10_000, 'c/h', 'powershell-ssh');
     expect([refused.code, refused.message]).toEqual(['EXEC_CONNECT_FAILED', 'c/h: cannot open a PowerShell session (ssh: connect to host 127.0.0.1 port 1: Connection refused)']);
+    // A refusal that took longer than the connect timeout (pwsh start-up on a busy appliance) is
+    // still a refusal: ssh's words win over the clock.
+    expect(code('ssh: connect to host 127.0.0.1 port 1: Connection refused\n', 12_000)).toBe('EXEC_CONNECT_FAILED');
+    expect(code('kex_exchange_identification: Connection closed by remote host\n', 12_000)).toBe('EXEC_CONNECT_FAILED');
   });
 
   it('names a missing WSMan client as an unavailable transport, with what to do', () => {
