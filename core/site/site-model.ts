@@ -110,9 +110,14 @@ export interface DayPoint {
   records: number;
 }
 
-/** Time from first failing check to the heal, over the heals of a period, in seconds. */
+/**
+ * Time from an incident's first failing check to the record that shows it resolved (a heal by the
+ * agent, or a later passing check after a person fixed it in audit mode), over the incidents
+ * resolved in a period, in seconds. Not the same count as `heals` (remediation records that healed).
+ */
 export interface TimeToHeal {
-  heals: number;
+  /** Incidents resolved in the period (however they were resolved). */
+  resolved: number;
   median_seconds: number | null;
   p90_seconds: number | null;
 }

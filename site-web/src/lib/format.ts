@@ -11,7 +11,7 @@ export function duration(seconds: number | null | undefined): string {
   return `${(seconds / 86400).toFixed(1)} d`;
 }
 
-export const tth = (t: TimeToHeal) => (t.heals === 0 ? 'no heals' : `median ${duration(t.median_seconds)}, p90 ${duration(t.p90_seconds)} (${t.heals} heals)`);
+export const tth = (t: TimeToHeal) => (t.resolved === 0 ? 'no incident resolved' : `median ${duration(t.median_seconds)}, p90 ${duration(t.p90_seconds)} (${t.resolved} ${t.resolved === 1 ? 'incident' : 'incidents'} resolved)`);
 
 /** `2026-03-01T02:00:00Z` → `2026-03-01 02:00:00Z` (UTC, as recorded). */
 export const time = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');

@@ -134,7 +134,7 @@ describe('collectSiteData on the generated fixture', () => {
     expect(north.waivers.every((w) => w.waived_checks > 0)).toBe(true);
     const fleet = json<FleetData>('fleet.json');
     expect(fleet.clinics.every((c) => c.escalations >= 1 && c.heals >= 1)).toBe(true);
-    expect(fleet.totals.time_to_heal.heals).toBeGreaterThan(0);
+    expect(fleet.totals.time_to_heal.resolved).toBeGreaterThan(0);
     const packet = json<PacketData>('packets/clinic-riverside/2026-03.json');
     expect(packet.incidents.escalated.length).toBeGreaterThan(0);
     expect(packet.summary.days).toBe(30);

@@ -95,7 +95,7 @@ describe('ClinicAggregator', () => {
     expect(inc!.closed_ref!.index).toBe(1);
     expect(hosts[1]!.incidents[0]!.state).toBe('open');
     expect(fleet.open_drift).toBe(1);
-    expect(fleet.time_to_heal).toEqual({ heals: 1, median_seconds: 90, p90_seconds: 90 });
+    expect(fleet.time_to_heal).toEqual({ resolved: 1, median_seconds: 90, p90_seconds: 90 });
   });
 
   it('keeps an audit-mode drift open across days until a check passes, and records escalations', () => {
@@ -212,9 +212,9 @@ describe('ClinicAggregator', () => {
 
 describe('helpers', () => {
   it('timeToHeal: nearest-rank p90 and median', () => {
-    expect(timeToHeal([])).toEqual({ heals: 0, median_seconds: null, p90_seconds: null });
-    expect(timeToHeal([40, 10, 30, 20])).toEqual({ heals: 4, median_seconds: 25, p90_seconds: 40 });
-    expect(timeToHeal([5, 1, 3])).toEqual({ heals: 3, median_seconds: 3, p90_seconds: 5 });
+    expect(timeToHeal([])).toEqual({ resolved: 0, median_seconds: null, p90_seconds: null });
+    expect(timeToHeal([40, 10, 30, 20])).toEqual({ resolved: 4, median_seconds: 25, p90_seconds: 40 });
+    expect(timeToHeal([5, 1, 3])).toEqual({ resolved: 3, median_seconds: 3, p90_seconds: 5 });
     expect(timeToHeal(Array.from({ length: 10 }, (_, i) => i + 1))).toMatchObject({ median_seconds: 5.5, p90_seconds: 9 });
   });
 
