@@ -165,7 +165,7 @@ async function heal(ctx: HostRunContext, session: HostSession, rule: EffectiveRu
     attempt = next.incident.attempts;
     return next.state;
   });
-  const out: RemediationRecord = { runbook: fix.id, incident: incidentId, attempt, max_retries: rule.rule.max_retries ?? 1, outcome: 'error', steps: [] };
+  const out: RemediationRecord = { runbook: fix.id, ...(fix.version ? { runbook_version: fix.version } : {}), incident: incidentId, attempt, max_retries: rule.rule.max_retries ?? 1, outcome: 'error', steps: [] };
   ctx.log.info('heal_start', { rule: rule.ruleId, runbook: fix.id, incident: incidentId, attempt });
 
   const run = async (runbook: BundledRunbook, name: StepName, label: StepRecord['step']): Promise<{ outcome?: StepOutcome; observation: CheckObservation }> => {

@@ -85,6 +85,7 @@ function ruleStatements(base: Base, host: HostRecord, rule: RuleRecord, safe: (v
       ...common,
       kind: 'remediation',
       runbook: r.runbook,
+      ...(r.runbook_version ? { runbook_version: r.runbook_version } : {}),
       decision: rule.decision,
       ...(r.reason_code ? { reason_code: r.reason_code } : {}),
       result: safe({

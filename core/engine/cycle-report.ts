@@ -26,6 +26,8 @@ export type RemediationOutcome =
 
 export interface RemediationRecord {
   runbook: string;
+  /** The fix runbook's reviewed version (so evidence links the heal to the runbook text that ran). */
+  runbook_version?: string;
   incident: string;
   attempt: number;
   max_retries: number;

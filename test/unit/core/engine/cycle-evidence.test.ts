@@ -9,7 +9,7 @@ const host: HostRecord = {
     rule: 'L1-LIN-SSH-001', severity: 'high', mode: 'enforce', controls: ['hipaa:164.312(d)'],
     check: { runbook: 'LIN-SSH-001', runbook_version: '1.1.0', script_sha256: 'a'.repeat(64), status: 'fail', observed: { permit_root_login: 'yes', source_file: '/home/maria.garcia/sshd_config' }, message: 'root login allowed for patient John Smith SSN 123-45-6789', duration_ms: 20 },
     decision: 'remediate',
-    remediation: { runbook: 'LIN-SSH-001', incident: 'i-1', attempt: 1, max_retries: 2, outcome: 'healed', steps: [{ step: 'remediate', runbook: 'LIN-SSH-001', script_sha256: 'b'.repeat(64), state: 'ran', exit_code: 0, duration_ms: 12 }] },
+    remediation: { runbook: 'LIN-SSH-001', runbook_version: '1.1.0', incident: 'i-1', attempt: 1, max_retries: 2, outcome: 'healed', steps: [{ step: 'remediate', runbook: 'LIN-SSH-001', script_sha256: 'b'.repeat(64), state: 'ran', exit_code: 0, duration_ms: 12 }] },
   }, {
     rule: 'L1-LIN-ACCT-001', severity: 'critical', mode: 'audit', controls: [],
     check: { runbook: 'LIN-ACCT-001', runbook_version: '1.0.0', script_sha256: 'c'.repeat(64), status: 'fail', observed: {}, message: 'uid 0 account', duration_ms: 5 },
@@ -30,6 +30,8 @@ describe('cycleStatements', () => {
     ]);
     expect(out[1]).toMatchObject({ appliance: 'appl-1', site: 'clinic-a', run_id: 'r-1', release: { version: 3 }, host: 'ehr-db-01', runbook: 'LIN-SSH-001', runbook_version: '1.1.0', runbook_digest: 'a'.repeat(64), decision: 'remediate', plan: { mode: 'enforce' } });
     expect(out[2]!.result).toMatchObject({ outcome: 'healed', steps: [{ script_sha256: 'b'.repeat(64) }] });
+    // The heal names the reviewed runbook version that ran, so the auditor site links it.
+    expect(out[2]).toMatchObject({ runbook: 'LIN-SSH-001', runbook_version: '1.1.0' });
     expect(out[4]).toMatchObject({ reason_code: 'AGT_ESCALATED', result: { cause: 'rule', urgency: 'critical' } });
   });
 
