@@ -8,6 +8,7 @@ import { GitBranchNotFoundError } from '../../core/errors/git-branch-not-found-e
 import { isWritError, type Recovery } from '../../core/errors/writ-error.js';
 import { fetchBranch } from '../git/fetch-branch.js';
 import { scrubError, scrubUrl, secretsOf, TOKEN_USER } from '../git/mask-secrets.js';
+import { untilAborted } from '../git/until-aborted.js';
 
 export interface PushEvidenceOptions {
   /** Root of the local evidence: files of this appliance are in `<evidenceDir>/<site>/<appliance>/`. */
@@ -346,22 +347,7 @@ async function replaceEntry(gitdir: string, entries: TreeEntry[], name: string, 
 
 /** isomorphic-git's HTTP client with every request and body read ending when `signal` fires. */
 function abortableHttp(http: HttpClient, signal: AbortSignal): HttpClient {
-  const abortable = <T>(p: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      p.then(
-        (v) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(v);
-        },
-        (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      );
-    });
+  const abortable = <T>(p: Promise<T>): Promise<T> => untilAborted(p, signal);
   return {
     async request(req) {
       const res: GitHttpResponse = await abortable(http.request({ ...req, signal }));

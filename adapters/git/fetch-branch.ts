@@ -10,6 +10,7 @@ import { GitFetchFailedError } from '../../core/errors/git-fetch-failed-error.js
 import { GitPackTooLargeError } from '../../core/errors/git-pack-too-large-error.js';
 import type { Recovery } from '../../core/errors/writ-error.js';
 import { scrubError, scrubUrl, secretsOf, TOKEN_USER } from './mask-secrets.js';
+import { untilAborted } from './until-aborted.js';
 
 interface FetchBranchCommon {
   /** Branch name without `refs/heads/`, e.g. `release/clinic-a`. */
@@ -332,22 +333,7 @@ function branchNotFound(branch: string, url: string, data: Record<string, unknow
 function guardedHttp(controller: AbortController, maxBytes: number, fullRef: string): HttpClient {
   const signal = controller.signal;
   let received = 0;
-  const abortable = <T>(p: Promise<T>): Promise<T> =>
-    new Promise<T>((resolvePromise, reject) => {
-      if (signal.aborted) return reject(signal.reason);
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      p.then(
-        (v) => {
-          signal.removeEventListener('abort', onAbort);
-          resolvePromise(v);
-        },
-        (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      );
-    });
+  const abortable = <T>(p: Promise<T>): Promise<T> => untilAborted(p, signal);
   return {
     async request(req) {
       const res: GitHttpResponse = await abortable(nodeHttp.request({ ...req, signal }));
